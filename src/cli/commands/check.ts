@@ -1,0 +1,31 @@
+import { countBySeverity, type Diagnostic } from '../../core/diagnostic.js';
+import { summarizeShebang } from '../../core/shebang/parse.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { formatGithub, formatSummary, formatText, type DiagnosticFormat } from '../reporter.js';
+import { loadAndCheck, type CheckRun } from './load.js';
+
+export interface CheckOptions {
+  paths: string[];
+  format: DiagnosticFormat;
+}
+
+export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
+  const run = await loadAndCheck(opts.paths, io.cwd);
+  if (opts.format === 'json') io.stdout(JSON.stringify(checkReport(run), null, 2) + '\n');
+  else if (opts.format === 'github') io.stdout(formatGithub(run.diagnostics));
+  else {
+    io.stdout(formatText(run.diagnostics));
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped));
+  }
+  return countBySeverity(run.diagnostics).errors > 0 ? EXIT.problems : EXIT.ok;
+}
+
+export function checkReport(run: CheckRun): object {
+  const byPath = new Map<string, Diagnostic[]>();
+  for (const d of run.diagnostics) byPath.set(d.path, [...(byPath.get(d.path) ?? []), d]);
+  return {
+    scripts: run.scripts.map((s) => ({ path: s.path, shebang: summarizeShebang(s.model), diagnostics: byPath.get(s.path) ?? [] })),
+    summary: { ...countBySeverity(run.diagnostics), skipped: run.skipped },
+  };
+}

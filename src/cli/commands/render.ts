@@ -1,0 +1,43 @@
+import { countBySeverity } from '../../core/diagnostic.js';
+import { renderScript, type Manifest } from '../../core/render/manifests.js';
+import { compileTemplates } from '../../core/render/templates.js';
+import { toYamlStream } from '../../core/render/yaml-emit.js';
+import type { RenderOptions } from '../../core/render/context.js';
+import { loadTemplates } from '../../io/templates.js';
+import { writeFilesAtomically } from '../../io/write.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { formatSummary, formatText } from '../reporter.js';
+import { loadAndCheck } from './load.js';
+
+export interface RenderCommandOptions extends RenderOptions {
+  paths: string[];
+  templates: string | undefined;
+  outputDir: string | undefined;
+  format: 'yaml' | 'json';
+}
+
+export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd), loadTemplates(opts.templates, io.cwd)]);
+  const templates = compileTemplates(sources);
+  const { errors } = countBySeverity(run.diagnostics);
+  if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
+  if (errors > 0) {
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing rendered: fix the errors above\n');
+    return EXIT.problems;
+  }
+  const rendered = run.scripts.map((s) => renderScript(s, opts, templates));
+  if (opts.outputDir !== undefined) {
+    const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r.objects, opts.format) }));
+    const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files);
+    io.stderr(`wrote ${written.length} file${written.length === 1 ? '' : 's'} to ${opts.outputDir}\n`);
+  } else {
+    io.stdout(serialize(rendered.flatMap((r) => r.objects), opts.format));
+  }
+  return EXIT.ok;
+}
+
+function serialize(objects: readonly Manifest[], format: 'yaml' | 'json'): string {
+  if (format === 'yaml') return toYamlStream(objects);
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } }, null, 2) + '\n';
+}

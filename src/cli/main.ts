@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { NixpodError } from '../core/errors.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function version(): string {
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}
+
+function namespaceArg(v: string): string {
+  if (!DNS_LABEL.test(v)) throw new InvalidArgumentError(`'${v}' is not a valid namespace name (lowercase letters, digits and '-', at most 63).`);
+  return v;
+}
+
+function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
+  const program = new Command('nixpod')
+    .description('Run self-describing nix-shell scripts on Kubernetes.')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`nixpod: ${s.replace(/^error: /, 'error: ')}`) })
+    .showHelpAfterError('(run nixpod --help for usage)');
+
+  program
+    .command('check')
+    .description('check the #! nix-shell lines of scripts (files, or folders searched recursively)')
+    .argument('[paths...]', 'script files or folders', [])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' }) => {
+      const { runCheck } = await import('./commands/check.js');
+      setCode(await runCheck({ paths, format: o.format }, io));
+    });
+
+  program
+    .command('render')
+    .description('render a ConfigMap and a Pod for each script')
+    .argument('[paths...]', 'script files or folders', [])
+    .option('-n, --namespace <namespace>', 'set metadata.namespace', namespaceArg)
+    .option('--image <image>', 'container image for the Pods')
+    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .action(async (paths: string[], o: { namespace?: string; image?: string; templates?: string; outputDir?: string; format: 'yaml' | 'json' }) => {
+      const [{ runRender }, { DEFAULT_IMAGE }] = await Promise.all([import('./commands/render.js'), import('../core/render/context.js')]);
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image ?? DEFAULT_IMAGE, templates: o.templates, outputDir: o.outputDir, format: o.format };
+      setCode(await runRender(opts, io));
+    });
+  return program;
+}
+
+/** The one place that turns failures into messages and exit codes. */
+export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof NixpodError) {
+      io.stderr(`nixpod: error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e.code === 'cluster' ? EXIT.cluster : EXIT.usage;
+    }
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    io.stderr(`nixpod: internal error (please report it, with the command you ran):\n${detail}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,101 @@
+import { lexNix, type Token } from './lexer.js';
+
+export interface WordProblem {
+  /** 0-based offset in the word. */
+  offset: number;
+  rule: 'empty-package' | 'nix-comment' | 'nix-syntax' | 'invalid-attr-path';
+  message: string;
+  hint?: string;
+}
+
+/** A path literal in a word: a file the expression reads. */
+export interface PathRef {
+  text: string;
+  offset: number;
+  kind: 'relative' | 'absolute' | 'home';
+}
+
+export interface WordAnalysis {
+  problem: WordProblem | undefined;
+  paths: PathRef[];
+  /** The word is a plain attribute path such as `python3Packages.requests`. */
+  attrPath: boolean;
+}
+
+const ID = "[a-zA-Z_][a-zA-Z0-9_'-]*";
+const ATTR_PATH = new RegExp(`^${ID}(?:\\.(?:${ID}|"[^"\\\\$]*"))*$`);
+const KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
+const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '${': '}' };
+
+/** Check that a word is a Nix expression that can stand alone inside `( … )`. */
+export function analyzeNixWord(word: string): WordAnalysis {
+  if (word.trim() === '') {
+    const message = word === '' ? 'empty package word: Nix reads `()` and fails with a syntax error' : 'blank package word: Nix reads `( )` and fails with a syntax error';
+    return { problem: { offset: 0, rule: 'empty-package', message, hint: "remove the empty quotes ('' or \"\")" }, paths: [], attrPath: false };
+  }
+  const lexed = lexNix(word);
+  const paths = pathRefs(lexed.tokens);
+  if (lexed.error) {
+    const hint = lexed.error.rule === 'nix-comment' ? 'nix-shell has no comment syntax: move the comment to its own line' : undefined;
+    return { problem: { ...lexed.error, ...(hint ? { hint } : {}) }, paths, attrPath: false };
+  }
+  const attrPath = ATTR_PATH.test(word);
+  const problem = attrPath ? keywordProblem(word) : (simpleWordProblem(word, lexed.tokens) ?? balanceProblem(lexed.tokens));
+  return { problem, paths, attrPath: attrPath && !problem };
+}
+
+function pathRefs(tokens: readonly Token[]): PathRef[] {
+  const refs: PathRef[] = [];
+  for (const t of tokens) {
+    if (t.kind === 'hpath') refs.push({ text: t.text, offset: t.start, kind: 'home' });
+    else if (t.kind === 'path') refs.push({ text: t.text, offset: t.start, kind: t.text.startsWith('/') ? 'absolute' : 'relative' });
+  }
+  return refs;
+}
+
+function keywordProblem(word: string): WordProblem | undefined {
+  const kw = word.split('.').find((part) => KEYWORDS.has(part));
+  if (kw === undefined) return undefined;
+  return { offset: word.indexOf(kw), rule: 'invalid-attr-path', message: `'${kw}' is a Nix keyword, not a package name`, hint: `quote it as an attribute: pkgs."${kw}"` };
+}
+
+/** A word with no spaces or brackets must be one literal or an attribute path. */
+function simpleWordProblem(word: string, tokens: readonly Token[]): WordProblem | undefined {
+  if (/[\s()[\]{}"]/.test(word) || word.includes("''")) return undefined;
+  const only = tokens.length === 1 ? tokens[0] : undefined;
+  if (only && only.kind !== 'op' && only.kind !== 'id') return undefined;
+  const bad = /^[0-9]/.test(word) ? 0 : firstBadAttrChar(word);
+  const what = bad === 0 && /^[0-9]/.test(word) ? 'starts with a digit' : `has '${word[bad]}' where a name or dot should be`;
+  return {
+    offset: bad,
+    rule: 'invalid-attr-path',
+    message: `'${word}' is not a valid Nix attribute path: it ${what}`,
+    hint: 'attribute names are letters, digits, _, \' and -, joined by dots; nixpkgs prefixes names that start with a digit with _',
+  };
+}
+
+function firstBadAttrChar(word: string): number {
+  for (let i = 1; i <= word.length; i++) {
+    if (!ATTR_PATH.test(word.slice(0, i)) && !ATTR_PATH.test(word.slice(0, i) + 'x')) return i - 1;
+  }
+  return Math.max(0, word.length - 1);
+}
+
+function balanceProblem(tokens: readonly Token[]): WordProblem | undefined {
+  const stack: Token[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'op') continue;
+    if (Object.hasOwn(OPENERS, t.text)) stack.push(t);
+    else if (t.text === ')' || t.text === ']' || t.text === '}') {
+      const open = stack.pop();
+      if (!open || OPENERS[open.text] !== t.text) {
+        const message = open ? `'${t.text}' does not close '${open.text}'` : `unbalanced '${t.text}': nothing to close`;
+        return { offset: t.start, rule: 'nix-syntax', message, hint: 'quote the whole expression so it stays one word' };
+      }
+    }
+  }
+  const open = stack.pop();
+  if (!open) return undefined;
+  const message = `'${open.text}' is never closed in this word`;
+  return { offset: open.start, rule: 'nix-syntax', message, hint: 'quote the whole expression so it stays one word: -p "python3.withPackages (ps: [ ps.requests ])"' };
+}

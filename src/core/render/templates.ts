@@ -1,0 +1,63 @@
+import Handlebars from 'handlebars';
+import { RenderError } from '../errors.js';
+
+export type TemplateName = 'configmap' | 'pod';
+
+export interface TemplateSource {
+  name: TemplateName;
+  /** Where it came from, for error messages (`templates/pod.yaml.hbs`). */
+  origin: string;
+  text: string;
+}
+
+export interface CompiledTemplates {
+  sources: TemplateSource[];
+  render(name: TemplateName, context: object): string;
+}
+
+/** An isolated Handlebars instance: strict lookups, no HTML escaping, one `json` helper. */
+function makeEngine(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('json', (...args: unknown[]) => {
+    // Handlebars passes its options object last; strict mode does not cover helper arguments.
+    const options = args[args.length - 1] as { loc?: { start: { line: number; column: number } } };
+    const where = options.loc ? `line ${options.loc.start.line}, col ${options.loc.start.column + 1}: ` : '';
+    if (args.length !== 2) throw new Error(`${where}json takes exactly one value: {{json name}}`);
+    if (args[0] === undefined) throw new Error(`${where}the value given to json is not defined (a misspelled variable?)`);
+    return JSON.stringify(args[0]);
+  });
+  return hb;
+}
+
+export function compileTemplates(sources: readonly TemplateSource[]): CompiledTemplates {
+  const hb = makeEngine();
+  const fns = new Map<TemplateName, { fn: Handlebars.TemplateDelegate; origin: string }>();
+  for (const s of sources) {
+    try {
+      // Parse eagerly: compile() is lazy, and a syntax error should surface before any script renders.
+      hb.parse(s.text);
+    } catch (e) {
+      throw new RenderError('template', `${s.origin}: ${firstLine(e)}`, 'fix the template syntax (see the README for the template context)');
+    }
+    fns.set(s.name, { fn: hb.compile(s.text, { strict: true, noEscape: true }), origin: s.origin });
+  }
+  return {
+    sources: [...sources],
+    render(name, context) {
+      const t = fns.get(name);
+      if (!t) throw new RenderError('template', `no ${name} template`, `add templates/${name}.yaml.hbs`);
+      try {
+        return t.fn(context);
+      } catch (e) {
+        throw new RenderError('template', `${t.origin}: ${firstLine(e)}`, 'use only the variables listed in the README\'s template context');
+      }
+    },
+  };
+}
+
+/** Handlebars messages are "Parse error on line N:", the source, a caret line, then "Expecting …". */
+function firstLine(e: unknown): string {
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim() !== '');
+  const expecting = lines.find((l) => l.startsWith('Expecting'));
+  return [lines[0]?.replace(/:$/, ''), expecting].filter(Boolean).join(': ');
+}

@@ -1,0 +1,39 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ScriptInput } from '../core/check/script.js';
+import { IoError } from '../core/errors.js';
+
+const SKIP_DIRS = new Set(['node_modules']);
+
+/** Files named explicitly, and every file under named folders (hidden folders and node_modules skipped), in path order. */
+export async function collectScripts(paths: readonly string[], cwd: string): Promise<ScriptInput[]> {
+  const found = new Map<string, boolean>();
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    const abs = resolve(cwd, p);
+    const st = await stat(abs).catch(() => {
+      throw new IoError(`${p}: no such file or directory`, 'check the path; nixpod takes script files and folders');
+    });
+    if (st.isDirectory()) {
+      for (const f of await walk(abs)) if (!found.has(f)) found.set(f, false);
+    } else if (st.isFile()) found.set(abs, true);
+  }
+  const files = [...found.keys()].sort((a, b) => (displayPath(a, cwd) < displayPath(b, cwd) ? -1 : 1));
+  return Promise.all(files.map(async (f) => ({ path: displayPath(f, cwd), bytes: new Uint8Array(await readFile(f)), explicit: found.get(f) === true })));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) out.push(...(await walk(full)));
+    } else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
+
+function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return (rel === '' || rel.startsWith('..') ? abs : rel).split(sep).join('/');
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IoError } from '../core/errors.js';
+import type { TemplateName, TemplateSource } from '../core/render/templates.js';
+
+const NAMES: TemplateName[] = ['configmap', 'pod'];
+/** The templates shipped with nixpod (dist/src/io -> templates/). */
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+/** Each template from `dir` when it has one, else the built-in one. */
+export async function loadTemplates(dir: string | undefined, cwd: string): Promise<TemplateSource[]> {
+  return Promise.all(
+    NAMES.map(async (name) => {
+      const file = `${name}.yaml.hbs`;
+      if (dir !== undefined) {
+        const custom = join(cwd, dir, file);
+        const text = await readFile(custom, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return undefined;
+          throw new IoError(`${custom}: ${e.message}`);
+        });
+        if (text !== undefined) return { name, origin: relative(cwd, custom) || custom, text };
+      }
+      const builtin = join(BUILTIN_TEMPLATES, file);
+      const text = await readFile(builtin, 'utf8').catch(() => {
+        throw new IoError(`built-in template ${builtin} is missing`, 'reinstall nixpod');
+      });
+      return { name, origin: `built-in ${file}`, text };
+    }),
+  );
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeNixWord } from '../../src/core/nix/word.js';
+
+const rule = (w: string) => analyzeNixWord(w).problem?.rule;
+
+describe('package words as Nix expressions', () => {
+  it('accepts attribute paths, applications and lambdas', () => {
+    for (const w of ['curl', 'python3Packages.ruamel-yaml', 'python3Packages."requests"', "a'", 'python3.withPackages (ps: [ ps.requests ])', 'python3.withPackages(ps: with ps; [ toml requests ])', 'php.packages.composer', 'haskellPackages.ghcWithPackages (p: [ p.aeson ])', '(import <nixpkgs> {}).hello', 'pkgs."a b"']) {
+      assert.equal(rule(w), undefined, w);
+    }
+    assert.equal(analyzeNixWord('python3Packages.requests').attrPath, true);
+    assert.equal(analyzeNixWord('python3.withPackages (ps: [ ps.requests ])').attrPath, false);
+  });
+  it('rejects an empty or blank word', () => {
+    assert.equal(rule(''), 'empty-package');
+    assert.equal(rule(' '), 'empty-package');
+  });
+  it('rejects # comments, which swallow the rest of the expression', () => {
+    assert.equal(rule('#'), 'nix-comment');
+    assert.equal(rule('python3.withPackages (ps: [ ps.requests ]) # x'), 'nix-comment');
+    assert.equal(rule('a /* open'), 'nix-comment');
+    assert.equal(rule('a /* closed */'), undefined);
+  });
+  it('rejects unbalanced brackets and quotes', () => {
+    assert.equal(rule('(ps:'), 'nix-syntax');
+    assert.equal(rule('])'), 'nix-syntax');
+    assert.equal(rule('(a]'), 'nix-syntax');
+    assert.equal(rule('a"b'), 'nix-syntax');
+    assert.equal(rule("''x"), 'nix-syntax');
+    assert.equal(rule('"${x"'), 'nix-syntax');
+  });
+  it('rejects characters the Nix lexer has no token for', () => {
+    assert.equal(rule('a\\b'), 'nix-syntax');
+    assert.equal(rule("'python3"), 'nix-syntax');
+  });
+  it('rejects words that look like attribute paths but are not', () => {
+    assert.equal(rule('gcc+'), 'invalid-attr-path');
+    assert.equal(rule('2048-in-terminal'), 'invalid-attr-path');
+    assert.equal(rule('foo.'), 'invalid-attr-path');
+    assert.equal(rule('.foo'), 'invalid-attr-path');
+    assert.equal(rule('a..b'), 'invalid-attr-path');
+    assert.equal(rule('@angular/cli'), 'invalid-attr-path');
+    assert.equal(rule('with'), 'invalid-attr-path');
+  });
+  it('finds path literals: relative, home and absolute', () => {
+    assert.deepEqual(analyzeNixWord('./pkg.nix').paths.map((p) => p.kind), ['relative']);
+    assert.deepEqual(analyzeNixWord('callPackage (import ../x/my.nix) {}').paths.map((p) => [p.text, p.offset]), [['../x/my.nix', 20]]);
+    assert.deepEqual(analyzeNixWord('import ~/x.nix').paths.map((p) => p.kind), ['home']);
+    assert.deepEqual(analyzeNixWord('import /etc/x.nix').paths.map((p) => p.kind), ['absolute']);
+    assert.deepEqual(analyzeNixWord('import <nixpkgs/lib>').paths, []);
+    assert.deepEqual(analyzeNixWord('"./not-a-path"').paths, []);
+  });
+});
