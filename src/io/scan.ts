@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
@@ -18,7 +19,16 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
     } else if (st.isFile()) found.set(abs, true);
   }
   const files = [...found.keys()].sort((a, b) => (displayPath(a, cwd) < displayPath(b, cwd) ? -1 : 1));
-  return Promise.all(files.map(async (f) => ({ path: displayPath(f, cwd), bytes: new Uint8Array(await readFile(f)), explicit: found.get(f) === true })));
+  // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
+  return files.map((f) => ({ path: displayPath(f, cwd), bytes: readBytes(f), explicit: found.get(f) === true }));
+}
+
+function readBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new IoError(`${file}: ${(e as Error).message}`, 'check that the file is readable');
+  }
 }
 
 async function walk(dir: string): Promise<string[]> {

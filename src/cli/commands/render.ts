@@ -1,5 +1,5 @@
 import { countBySeverity } from '../../core/diagnostic.js';
-import { renderScript, type Manifest } from '../../core/render/manifests.js';
+import { createRenderer, type Manifest } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
 import { toYamlStream } from '../../core/render/yaml-emit.js';
 import type { RenderOptions } from '../../core/render/context.js';
@@ -26,13 +26,17 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
     io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing rendered: fix the errors above\n');
     return EXIT.problems;
   }
-  const rendered = run.scripts.map((s) => renderScript(s, opts, templates));
+  const rendered = run.scripts.map(createRenderer(opts, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r.objects, opts.format) }));
     const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files);
     io.stderr(`wrote ${written.length} file${written.length === 1 ? '' : 's'} to ${opts.outputDir}\n`);
-  } else {
+  } else if (opts.format === 'json') {
     io.stdout(serialize(rendered.flatMap((r) => r.objects), opts.format));
+  } else {
+    // Everything is rendered (so any template error has surfaced) before the first byte goes out;
+    // writing per script then keeps one huge string out of memory.
+    for (const r of rendered) io.stdout(toYamlStream(r.objects));
   }
   return EXIT.ok;
 }

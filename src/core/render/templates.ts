@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { RenderError } from '../errors.js';
+import { jsonForTemplate } from './skeleton.js';
 
 export type TemplateName = 'configmap' | 'pod';
 
@@ -12,7 +13,9 @@ export interface TemplateSource {
 
 export interface CompiledTemplates {
   sources: TemplateSource[];
-  render(name: TemplateName, context: object): string;
+  /** `placeholders`: the context holds placeholders (see skeleton.ts), and `json` marks them. */
+  render(name: TemplateName, context: unknown, placeholders?: boolean): string;
+  origin(name: TemplateName): string;
 }
 
 /** An isolated Handlebars instance: strict lookups, no HTML escaping, one `json` helper. */
@@ -20,11 +23,11 @@ function makeEngine(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('json', (...args: unknown[]) => {
     // Handlebars passes its options object last; strict mode does not cover helper arguments.
-    const options = args[args.length - 1] as { loc?: { start: { line: number; column: number } } };
+    const options = args[args.length - 1] as { loc?: { start: { line: number; column: number } }; data?: { placeholders?: boolean } };
     const where = options.loc ? `line ${options.loc.start.line}, col ${options.loc.start.column + 1}: ` : '';
     if (args.length !== 2) throw new Error(`${where}json takes exactly one value: {{json name}}`);
     if (args[0] === undefined) throw new Error(`${where}the value given to json is not defined (a misspelled variable?)`);
-    return JSON.stringify(args[0]);
+    return options.data?.placeholders ? jsonForTemplate(args[0]) : JSON.stringify(args[0]);
   });
   return hb;
 }
@@ -43,11 +46,12 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
   }
   return {
     sources: [...sources],
-    render(name, context) {
+    origin: (name) => fns.get(name)?.origin ?? name,
+    render(name, context, placeholders = false) {
       const t = fns.get(name);
       if (!t) throw new RenderError('template', `no ${name} template`, `add templates/${name}.yaml.hbs`);
       try {
-        return t.fn(context);
+        return t.fn(context, { data: { placeholders } });
       } catch (e) {
         throw new RenderError('template', `${t.origin}: ${firstLine(e)}`, 'use only the variables listed in the README\'s template context');
       }

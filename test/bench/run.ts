@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: whole-process timings of the built CLI, each beside
+ * `node -e 0` measured in the same run (the machines are shared and noisy,
+ * so compare ratios and differences, not absolute numbers across runs).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+
+interface Sample { ms: number; rssMb: number }
+
+const work = mkdtempSync(join(tmpdir(), 'nixpod-bench-'));
+const rssFile = join(work, 'rss');
+const hook = join(work, 'rss-hook.mjs');
+// Peak RSS of the measured process itself, written as it exits.
+writeFileSync(hook, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+
+function run(args: string[]): Sample {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', hook, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+}
+
+function median(samples: Sample[]): Sample {
+  const by = (k: keyof Sample) => [...samples].sort((a, b) => a[k] - b[k])[Math.floor(samples.length / 2)]![k];
+  return { ms: by('ms'), rssMb: by('rssMb') };
+}
+
+function measure(args: string[], runs: number): Sample {
+  run(args); // warm the file cache
+  return median(Array.from({ length: runs }, () => run(args)));
+}
+
+function generate(n: number): string {
+  const dir = join(work, `scripts-${n}`);
+  mkdirSync(dir);
+  const pkgs = ['curl', 'jq', 'git', 'python3Packages.requests', '"python3.withPackages (ps: [ ps.requests ps.pyyaml ])"', 'kubectl', 'openssl'];
+  for (let i = 0; i < n; i++) {
+    const p = [pkgs[i % pkgs.length], pkgs[(i * 3 + 1) % pkgs.length]].join(' ');
+    const body = `set -euo pipefail\n\techo "job ${i}: {{ not a template }}"   \ncurl -s https://example.com/${i} | jq '.items[] | {name: .name}'\n`.repeat(1 + (i % 5));
+    writeFileSync(join(dir, `job-${String(i).padStart(5, '0')}.sh`), `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p ${p}\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz\n${body}`);
+  }
+  return dir;
+}
+
+const rows: [string, Sample, string][] = [];
+const base = measure(['-e', '0'], 15);
+rows.push(['node -e 0 (baseline)', base, '']);
+const version = measure([BIN, '--version'], 15);
+rows.push(['nixpod --version', version, `+${(version.ms - base.ms).toFixed(0)} ms over baseline (target: within 50 ms)`]);
+for (const [n, runs, target] of [[1000, 7, 'target: < 400 ms'], [10000, 3, 'target: < 3000 ms and 300 MB']] as const) {
+  const dir = generate(n);
+  const s = measure([BIN, 'render', dir], runs);
+  rows.push([`nixpod render ${n} scripts`, s, `${(s.ms / base.ms).toFixed(1)}x baseline; ${target}`]);
+  const c = measure([BIN, 'check', dir], runs);
+  rows.push([`nixpod check ${n} scripts`, c, `${(c.ms / base.ms).toFixed(1)}x baseline`]);
+}
+rmSync(work, { recursive: true, force: true });
+
+console.log('| run | wall ms (median) | peak RSS MB | note |\n| --- | ---: | ---: | --- |');
+for (const [name, s, note] of rows) console.log(`| ${name} | ${s.ms.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${note} |`);
