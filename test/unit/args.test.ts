@@ -57,6 +57,7 @@ describe('nix-shell argument parsing', () => {
   it('treats --help, --version and - as flags that stop the script from running', () => {
     assert.equal(parse('-i bash -p x --version').args.neverRuns?.value, '--version');
     assert.equal(parse('-i bash -p x -').args.neverRuns?.value, '-');
+    assert.equal(parse('--help --no-such-flag').error, undefined, 'nix-shell exits at --help before reading on');
   });
   it('accepts every nix.conf setting as a flag', () => {
     assert.equal(parse('-i bash -p x --extra-substituters https://a --sandbox --no-sandbox --max-jobs 2').error, undefined);

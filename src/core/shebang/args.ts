@@ -80,7 +80,8 @@ export function parseShebangArgs(words: readonly Word[]): { args: ShebangArgs; e
   const list = [...words];
   let dashDash = false;
   try {
-    for (let i = 0; i < list.length; ) {
+    // --help and --version act at once (nix-shell prints and exits): later words are never read.
+    for (let i = 0; i < list.length && !exitsAt(st); ) {
       let w = list[i] as Word;
       const v = w.value;
       if (!dashDash && v.length > 2 && v[0] === '-' && v[1] !== '-' && isAlpha(v[1])) {
@@ -103,6 +104,10 @@ export function parseShebangArgs(words: readonly Word[]): { args: ShebangArgs; e
     throw e;
   }
   return { args: st };
+}
+
+function exitsAt(st: ShebangArgs): boolean {
+  return st.neverRuns !== null && st.neverRuns.value !== '-';
 }
 
 function takeValues(list: readonly Word[], i: number, arity: number): string[] {
@@ -144,8 +149,10 @@ function processNixShellFlag(st: ShebangArgs, list: Word[], i: number, alone: bo
   const v = w.value;
   const long = v.startsWith('--') ? v.slice(2) : undefined;
   const short = !long && v.length === 2 && v[0] === '-' ? v[1] : undefined;
-  const arity = long !== undefined ? NIX_SHELL_LONG[long] : short !== undefined ? NIX_SHELL_SHORT[short] : undefined;
-  if (arity === undefined || !Object.hasOwn(long !== undefined ? NIX_SHELL_LONG : NIX_SHELL_SHORT, long ?? short ?? '')) {
+  const table = long !== undefined ? NIX_SHELL_LONG : NIX_SHELL_SHORT;
+  const key = long ?? short;
+  const arity = key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+  if (arity === undefined) {
     if (v === '-') {
       st.neverRuns ??= w;
       return i + 1;
@@ -158,7 +165,7 @@ function processNixShellFlag(st: ShebangArgs, list: Word[], i: number, alone: bo
     return i + 1;
   }
   const values = takeValues(alone ? [w] : list, alone ? 0 : i, arity);
-  applyNixShell(st, long ?? short ?? '', w, values[0] ?? '');
+  applyNixShell(st, key ?? '', w, values[0] ?? '');
   return i + 1 + arity;
 }
 
@@ -166,7 +173,7 @@ function applyNixShell(st: ShebangArgs, name: string, w: Word, value: string): v
   switch (name) {
     case 'help':
     case 'version':
-      st.neverRuns ??= w;
+      st.neverRuns = w; // wins over an earlier '-': nix-shell exits here
       break;
     case 'attr':
     case 'A':
