@@ -41,15 +41,16 @@ function renderObject(templates: CompiledTemplates, name: TemplateName, ctx: obj
   const origin = templates.origin(name);
   const ph = placehold(ctx);
   if (ph) {
-    const text = templates.render(name, ph.context, true);
-    let skeleton = cache.get(text);
+    // Handlebars output is a function of the (placeholder) context, so equal shapes share one skeleton.
+    const shape = `${name}\0${JSON.stringify(ph.context)}`;
+    let skeleton = cache.get(shape);
     if (skeleton === undefined) {
       try {
-        skeleton = parseRendered(text, origin);
+        skeleton = parseRendered(templates.render(name, ph.context, true), origin);
       } catch {
         skeleton = null; // report the error from the real values below
       }
-      cache.set(text, skeleton);
+      cache.set(shape, skeleton);
     }
     const filled = skeleton === null ? undefined : fillPlaceholders(skeleton, ph.values);
     if (filled !== undefined) return asManifest(filled, origin);
