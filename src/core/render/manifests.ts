@@ -1,7 +1,7 @@
 import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
 import { buildContext, type RenderOptions } from './context.js';
-import { fillPlaceholders, parseRendered, placehold } from './skeleton.js';
+import { fillPlaceholders, parseRendered, placehold, type Placeheld } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import type { Json } from './yaml-emit.js';
 
@@ -21,8 +21,9 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
   const texts = templates.sources.map((s) => s.text);
   return (script) => {
     const ctx = buildContext(script, opts, texts);
-    const cm = renderObject(templates, 'configmap', ctx, cache);
-    const pod = renderObject(templates, 'pod', ctx, cache);
+    const held = holdValues(ctx);
+    const cm = renderObject(templates, 'configmap', ctx, held, cache);
+    const pod = renderObject(templates, 'pod', ctx, held, cache);
     // The script never passes through template text: it is set here, after parsing.
     delete cm.data;
     delete cm.binaryData;
@@ -37,22 +38,32 @@ export function renderScript(script: CheckedScript, opts: RenderOptions, templat
   return createRenderer(opts, templates)(script);
 }
 
-function renderObject(templates: CompiledTemplates, name: TemplateName, ctx: object, cache: Map<string, Json>): Manifest {
+interface HeldContext {
+  held: Placeheld;
+  /** The placeholder context as JSON: Handlebars output is a function of it, so equal shapes share one skeleton. */
+  shape: string;
+}
+
+/** Once per script, shared by both templates. */
+function holdValues(ctx: object): HeldContext | undefined {
+  const held = placehold(ctx);
+  return held && { held, shape: JSON.stringify(held.context) };
+}
+
+function renderObject(templates: CompiledTemplates, name: TemplateName, ctx: object, h: HeldContext | undefined, cache: Map<string, Json>): Manifest {
   const origin = templates.origin(name);
-  const ph = placehold(ctx);
-  if (ph) {
-    // Handlebars output is a function of the (placeholder) context, so equal shapes share one skeleton.
-    const shape = `${name}\0${JSON.stringify(ph.context)}`;
-    let skeleton = cache.get(shape);
+  if (h) {
+    const key = `${name}\0${h.shape}`;
+    let skeleton = cache.get(key);
     if (skeleton === undefined) {
       try {
-        skeleton = parseRendered(templates.render(name, ph.context, true), origin);
+        skeleton = parseRendered(templates.render(name, h.held.context, true), origin);
       } catch {
         skeleton = null; // report the error from the real values below
       }
-      cache.set(shape, skeleton);
+      cache.set(key, skeleton);
     }
-    const filled = skeleton === null ? undefined : fillPlaceholders(skeleton, ph.values);
+    const filled = skeleton === null ? undefined : fillPlaceholders(skeleton, h.held.values);
     if (filled !== undefined) return asManifest(filled, origin);
   }
   return asManifest(parseRendered(templates.render(name, ctx), origin), origin);

@@ -59,10 +59,14 @@ function settingFlags(): Map<string, number> {
 
 let registered: Map<string, number> | undefined;
 
+function registeredLongFlags(): Map<string, number> {
+  registered ??= new Map([...settingFlags(), ...Object.entries(COMMON_LONG)]);
+  return registered;
+}
+
 /** Arity of a registered long flag (without `--`), or undefined. */
 export function registeredLongFlag(name: string): number | undefined {
-  registered ??= new Map([...settingFlags(), ...Object.entries(COMMON_LONG)]);
-  return registered.get(name);
+  return registeredLongFlags().get(name);
 }
 
 export function registeredShortFlag(c: string): string | undefined {
@@ -97,8 +101,7 @@ export const NIX_SHELL_SHORT: Record<string, number> = { A: 1, o: 1, E: 0, p: 0,
 
 /** Every flag spelling a user could have meant, for "did you mean". */
 export function allFlagSpellings(): string[] {
-  registeredLongFlag('');
-  const longs = new Set([...(registered?.keys() ?? []), ...Object.keys(NIX_SHELL_LONG)]);
+  const longs = new Set([...registeredLongFlags().keys(), ...Object.keys(NIX_SHELL_LONG)]);
   const shorts = [...Object.keys(COMMON_SHORT), ...Object.keys(NIX_SHELL_SHORT)];
   return [...[...longs].map((n) => `--${n}`), ...shorts.map((c) => `-${c}`)];
 }
