@@ -6,6 +6,7 @@ import type { CliIo } from './io.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+// dist/src/cli/main.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
 function version(): string {
   return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 }

@@ -18,9 +18,9 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
       for (const f of await walk(abs)) if (!found.has(f)) found.set(f, false);
     } else if (st.isFile()) found.set(abs, true);
   }
-  const files = [...found.keys()].sort((a, b) => (displayPath(a, cwd) < displayPath(b, cwd) ? -1 : 1));
+  const files = [...found.keys()].map((f) => ({ abs: f, path: displayPath(f, cwd) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
-  return files.map((f) => ({ path: displayPath(f, cwd), bytes: readBytes(f), explicit: found.get(f) === true }));
+  return files.map((f) => ({ path: f.path, bytes: readBytes(f.abs), explicit: found.get(f.abs) === true }));
 }
 
 function readBytes(file: string): Uint8Array {

@@ -6,6 +6,7 @@ import type { TemplateName, TemplateSource } from '../core/render/templates.js';
 
 const NAMES: TemplateName[] = ['configmap', 'pod'];
 /** The templates shipped with nixpod (dist/src/io -> templates/). */
+// dist/src/io/templates.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** Each template from `dir` when it has one, else the built-in one. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runMain } from '../../src/cli/main.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const BIN = join(ROOT, 'dist/src/cli/bin.js');
+export const BIN = join(ROOT, 'dist/pkg/cli/nixpod.mjs');
 
 export interface CliResult {
   code: number;

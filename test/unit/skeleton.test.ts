@@ -3,9 +3,13 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { checkScript } from '../../src/core/check/script.js';
 import { createRenderer } from '../../src/core/render/manifests.js';
-import { fillPlaceholders, placehold } from '../../src/core/render/skeleton.js';
+import { fillPlaceholders, isExactSkeleton, placehold } from '../../src/core/render/skeleton.js';
 import { compileTemplates, type TemplateSource } from '../../src/core/render/templates.js';
-import { script } from '../helpers/cli.js';
+import { buildContext, scriptHasher } from '../../src/core/render/context.js';
+import { toYamlStream, type Json } from '../../src/core/render/yaml-emit.js';
+import { loadTemplates } from '../../src/io/templates.js';
+import { ROOT, script } from '../helpers/cli.js';
+import { pick, randomText, rng } from '../helpers/random.js';
 
 const cm = (body: string): TemplateSource => ({ name: 'configmap', origin: 'cm.hbs', text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${body}` });
 const pod: TemplateSource = { name: 'pod', origin: 'pod.hbs', text: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{json name}}\n' };
@@ -13,7 +17,7 @@ const pod: TemplateSource = { name: 'pod', origin: 'pod.hbs', text: 'apiVersion:
 function renderBoth(body: string, fileName: string) {
   const templates = compileTemplates([cm(body), pod]);
   const s = checkScript({ path: fileName, bytes: new TextEncoder().encode(script('#! nix-shell -i bash -p jq')), explicit: true });
-  const fast = createRenderer({ image: 'img', namespace: null }, templates)(s).objects[0];
+  const fast = createRenderer({ image: 'img', namespace: null }, templates)(s).objects()[0];
   return { fast, templates, s };
 }
 
@@ -32,10 +36,42 @@ describe('shared template skeletons', () => {
     const ph = placehold({ a: 'x', b: '' });
     assert.ok(ph);
     assert.deepEqual(ph.values, ['x']);
-    assert.equal(fillPlaceholders({ v: `pre-${'\uE0020\uE003'}` }, ph.values), undefined);
+    assert.equal(isExactSkeleton({ v: `pre-${'\uE0020\uE003'}` }), false);
+    assert.equal(isExactSkeleton({ [`\uE0020\uE003`]: 'v' }), false, 'a value used as a key');
+    assert.equal(isExactSkeleton({ v: '\uE0000\uE001' }), false, 'a raw {{value}}');
+    assert.equal(isExactSkeleton({ v: '\uE0020\uE003' }), true);
     assert.deepEqual(fillPlaceholders({ v: '\uE0020\uE003' }, ph.values), { v: 'x' });
   });
   it('values that contain the placeholder characters themselves disable the fast path', () => {
     assert.equal(placehold({ a: '\uE000' }), undefined);
+  });
+});
+
+describe('shared skeletons against the slow path', () => {
+  const SEED = Number(process.env.NIXPOD_SEED ?? 20261127);
+  it(`500 random scripts render byte for byte as Handlebars + YAML parse would (seed ${SEED})`, async () => {
+    const templates = compileTemplates(await loadTemplates(undefined, ROOT));
+    const r = rng(SEED);
+    const words = ['jq', 'curl', '"python3.withPackages (ps: [ ps.requests ])"', "'a b'", 'yes', 'x\\"y', 'é', 'on'];
+    const names = ['a.sh', 'Deploy Prod.sh', 'yes', 'on.py', '中文.sh', 'x'.repeat(80), '0755', '-', '.hidden.sh'];
+    for (let i = 0; i < 500; i++) {
+      const opts = { image: pick(r, ['img', 'nixos/nix:2.29.0', 'yes', 'a: b']), namespace: pick(r, [null, 'ns', 'on', '0755']) };
+      const pkgs = Array.from({ length: Math.floor(r() * 3) }, () => pick(r, words)).join(' ');
+      const text = r() < 0.1 ? new Uint8Array([0xff, 0xfe, Math.floor(r() * 256)]) : new TextEncoder().encode(script(`#! nix-shell -i ${pick(r, ['bash', 'python3', 'yes'])} -p ${pkgs || 'jq'}`, randomText(r)));
+      const s = checkScript({ path: `dir/${pick(r, names)}`, bytes: text, explicit: true });
+      const rendered = createRenderer(opts, templates);
+      const fast = rendered(s);
+      // The slow path, written out here: render the real values, parse, add the payload.
+      const ctx = buildContext(s, opts, scriptHasher(templates.sources.map((t) => t.text)));
+      const cm = parse(templates.render('configmap', ctx)) as Record<string, Json>;
+      if (s.text !== null) cm.data = { [ctx.key]: s.text };
+      else cm.binaryData = { [ctx.key]: Buffer.from(s.bytes).toString('base64') };
+      const pod = parse(templates.render('pod', ctx)) as Record<string, Json>;
+      const label = `case ${i}: ${JSON.stringify(s.path)} ${JSON.stringify(opts)}`;
+      assert.deepEqual(fast.objects(), [cm, pod], label);
+      assert.equal(fast.yaml(), toYamlStream([cm, pod]), label);
+      // A second script of the same shape goes through the shared skeleton.
+      assert.equal(rendered(s).yaml(), fast.yaml(), label);
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { countBySeverity } from '../../core/diagnostic.js';
-import { createRenderer, type Manifest } from '../../core/render/manifests.js';
+import { createRenderer, type Manifest, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
-import { toYamlStream } from '../../core/render/yaml-emit.js';
 import type { RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
 import { writeFilesAtomically } from '../../io/write.js';
@@ -9,6 +8,9 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatSummary, formatText } from '../reporter.js';
 import { loadAndCheck } from './load.js';
+
+/** Scripts per write: few system calls, no single huge string. */
+const WRITE_BATCH = 256;
 
 export interface RenderCommandOptions extends RenderOptions {
   paths: string[];
@@ -28,20 +30,25 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   }
   const rendered = run.scripts.map(createRenderer(opts, templates));
   if (opts.outputDir !== undefined) {
-    const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r.objects, opts.format) }));
+    const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
     const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files);
     io.stderr(`wrote ${written.length} file${written.length === 1 ? '' : 's'} to ${opts.outputDir}\n`);
   } else if (opts.format === 'json') {
-    io.stdout(serialize(rendered.flatMap((r) => r.objects), opts.format));
+    io.stdout(asList(rendered.flatMap((r) => r.objects())));
   } else {
     // Everything is rendered (so any template error has surfaced) before the first byte goes out;
     // writing per script then keeps one huge string out of memory.
-    for (const r of rendered) io.stdout(toYamlStream(r.objects));
+    const texts = rendered.map((r) => r.yaml());
+    for (let i = 0; i < texts.length; i += WRITE_BATCH) io.stdout(texts.slice(i, i + WRITE_BATCH).join(''));
   }
   return EXIT.ok;
 }
 
-function serialize(objects: readonly Manifest[], format: 'yaml' | 'json'): string {
-  if (format === 'yaml') return toYamlStream(objects);
+function serialize(r: RenderedScript, format: 'yaml' | 'json'): string {
+  return format === 'yaml' ? r.yaml() : asList(r.objects());
+}
+
+/** What `kubectl get -o json` prints for several objects. */
+function asList(objects: readonly Manifest[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } }, null, 2) + '\n';
 }

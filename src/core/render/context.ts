@@ -1,6 +1,6 @@
 import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
-import { baseNameFor, contentHash, dataKeyFor } from './names.js';
+import { baseNameFor, contentHasher, dataKeyFor } from './names.js';
 
 /** The nixos/nix release the Pods run: an exact tag, never `latest`. */
 export const DEFAULT_IMAGE = 'nixos/nix:2.29.0';
@@ -35,7 +35,14 @@ export interface TemplateContext {
   annotations: Record<string, string>;
 }
 
-export function buildContext(script: CheckedScript, opts: RenderOptions, templateTexts: readonly string[]): TemplateContext {
+export type ScriptHasher = (parts: readonly (string | Uint8Array)[]) => string;
+
+/** One per run: the hash of everything shared by all scripts (format and templates) is computed once. */
+export function scriptHasher(templateTexts: readonly string[]): ScriptHasher {
+  return contentHasher([RENDER_FORMAT, ...templateTexts]);
+}
+
+export function buildContext(script: CheckedScript, opts: RenderOptions, hash: ScriptHasher): TemplateContext {
   const base = baseNameFor(script.fileName);
   const key = dataKeyFor(script.fileName);
   const sh = summarizeShebang(script.model);
@@ -48,6 +55,6 @@ export function buildContext(script: CheckedScript, opts: RenderOptions, templat
   const labels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': base };
   const partial = { base, namespace: opts.namespace, key, source: script.path, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations };
   // Everything rendered feeds the hash: a change to the script, the options or a template renames both objects.
-  const hash = contentHash([RENDER_FORMAT, script.bytes, JSON.stringify(partial), ...templateTexts]);
-  return { name: `${base}-${hash}`, hash, ...partial };
+  const h = hash([script.bytes, JSON.stringify(partial)]);
+  return { name: `${base}-${h}`, hash: h, ...partial };
 }

@@ -1,9 +1,9 @@
 import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
-import { buildContext, type RenderOptions } from './context.js';
-import { fillPlaceholders, parseRendered, placehold, type Placeheld } from './skeleton.js';
+import { buildContext, scriptHasher, type RenderOptions } from './context.js';
+import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
-import type { Json } from './yaml-emit.js';
+import { toYamlStream, type Json } from './yaml-emit.js';
 
 export type Manifest = { [key: string]: Json };
 
@@ -12,24 +12,51 @@ export interface RenderedScript {
   base: string;
   name: string;
   /** The ConfigMap, then the Pod. */
-  objects: [Manifest, Manifest];
+  objects(): [Manifest, Manifest];
+  /** Both as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
+  yaml(): string;
 }
 
-/** A renderer for one run: parsed template skeletons are shared between scripts (see skeleton.ts). */
+/** A template's output for one shape of context, parsed once; null when it cannot be shared (see skeleton.ts). */
+type Shared = { tree: Manifest; text: TextSkeleton } | null;
+
+/** Where the script itself goes in the ConfigMap: set by the program after parsing, never through template text. */
+interface Payload {
+  field: 'data' | 'binaryData';
+  key: string;
+  value: string;
+}
+
+/** A renderer for one run: template skeletons are shared between scripts of the same shape (see skeleton.ts). */
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
-  const cache = new Map<string, Json>();
-  const texts = templates.sources.map((s) => s.text);
+  const cache = new Map<string, Shared>();
+  const hasher = scriptHasher(templates.sources.map((s) => s.text));
   return (script) => {
-    const ctx = buildContext(script, opts, texts);
-    const held = holdValues(ctx);
-    const cm = renderObject(templates, 'configmap', ctx, held, cache);
-    const pod = renderObject(templates, 'pod', ctx, held, cache);
-    // The script never passes through template text: it is set here, after parsing.
-    delete cm.data;
-    delete cm.binaryData;
-    if (script.text !== null) cm.data = { [ctx.key]: script.text };
-    else cm.binaryData = { [ctx.key]: Buffer.from(script.bytes).toString('base64') };
-    return { path: script.path, base: ctx.base, name: ctx.name, objects: [cm, pod] };
+    const ctx = buildContext(script, opts, hasher);
+    const payload: Payload = script.text !== null ? { field: 'data', key: ctx.key, value: script.text } : { field: 'binaryData', key: ctx.key, value: Buffer.from(script.bytes).toString('base64') };
+    const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, ctx), templates.origin(name)), templates.origin(name));
+    let cm: Shared = null;
+    let pod: Shared = null;
+    let values: string[] = [];
+    const held = placehold(ctx);
+    if (held) {
+      const shape = JSON.stringify(held.context);
+      // The payload key and value are the last two values: their holes are the same for every script of this shape.
+      values = [...held.values, payload.key, payload.value];
+      cm = shared(cache, templates, 'configmap', shape + payload.field, held.context, (m) => withPayload(m, { field: payload.field, key: hole(values.length - 2), value: hole(values.length - 1) }));
+      pod = shared(cache, templates, 'pod', shape, held.context, (m) => m);
+    }
+    let objects: [Manifest, Manifest] | undefined;
+    let yaml: string | undefined;
+    const getObjects = (): [Manifest, Manifest] =>
+      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withPayload(slow('configmap'), payload), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow('pod')]);
+    return {
+      path: script.path,
+      base: ctx.base,
+      name: ctx.name,
+      objects: getObjects,
+      yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
+    };
   };
 }
 
@@ -38,38 +65,34 @@ export function renderScript(script: CheckedScript, opts: RenderOptions, templat
   return createRenderer(opts, templates)(script);
 }
 
-interface HeldContext {
-  held: Placeheld;
-  /** The placeholder context as JSON: Handlebars output is a function of it, so equal shapes share one skeleton. */
-  shape: string;
-}
-
-/** Once per script, shared by both templates. */
-function holdValues(ctx: object): HeldContext | undefined {
-  const held = placehold(ctx);
-  return held && { held, shape: JSON.stringify(held.context) };
-}
-
-function renderObject(templates: CompiledTemplates, name: TemplateName, ctx: object, h: HeldContext | undefined, cache: Map<string, Json>): Manifest {
-  const origin = templates.origin(name);
-  if (h) {
-    const key = `${name}\0${h.shape}`;
-    let skeleton = cache.get(key);
-    if (skeleton === undefined) {
-      try {
-        skeleton = parseRendered(templates.render(name, h.held.context, true), origin);
-      } catch {
-        skeleton = null; // report the error from the real values below
+function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: TemplateName, shape: string, context: unknown, finish: (m: Manifest) => Manifest): Shared {
+  const key = `${name}\0${shape}`;
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = null;
+    try {
+      const origin = templates.origin(name);
+      const doc = parseRendered(templates.render(name, context, true), origin);
+      if (isExactSkeleton(doc)) {
+        const tree = finish(checkedManifest(doc, origin));
+        entry = { tree, text: textSkeleton(tree) };
       }
-      cache.set(key, skeleton);
+    } catch {
+      // The real values are rendered on the slow path, which reports the error in their terms.
     }
-    const filled = skeleton === null ? undefined : fillPlaceholders(skeleton, h.held.values);
-    if (filled !== undefined) return asManifest(filled, origin);
+    cache.set(key, entry);
   }
-  return asManifest(parseRendered(templates.render(name, ctx), origin), origin);
+  return entry;
 }
 
-function asManifest(doc: Json, origin: string): Manifest {
+function withPayload(m: Manifest, p: Payload): Manifest {
+  const out: Manifest = {};
+  for (const k of Object.keys(m)) if (k !== 'data' && k !== 'binaryData') out[k] = m[k] as Json;
+  out[p.field] = { [p.key]: p.value };
+  return out;
+}
+
+function checkedManifest(doc: Json, origin: string): Manifest {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new RenderError('template', `${origin}: must render one YAML mapping (a Kubernetes object)`, 'start the template with apiVersion: and kind:');
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /** Kubernetes object names are DNS-1123 labels here: at most 63 characters. */
 const NAME_MAX = 63;
@@ -25,13 +25,20 @@ export function dataKeyFor(fileName: string): string {
   return s === '' || s === '.' || s === '..' ? 'script' : s;
 }
 
-/** `HASH_LENGTH` hex characters of SHA-256 over the given parts, length-prefixed so parts cannot run together. */
-export function contentHash(parts: readonly (string | Uint8Array)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    const bytes = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
-    h.update(`${bytes.length}:`);
-    h.update(bytes);
-  }
-  return h.digest('hex').slice(0, HASH_LENGTH);
+/**
+ * `HASH_LENGTH` hex characters of SHA-256 over `prefix` then the given parts,
+ * each length-prefixed so parts cannot run together. The prefix (the render
+ * format and template texts) is digested once and the state copied per script.
+ */
+export function contentHasher(prefix: readonly (string | Uint8Array)[]): (parts: readonly (string | Uint8Array)[]) => string {
+  const start = createHash('sha256');
+  const feed = (h: Hash, parts: readonly (string | Uint8Array)[]): Hash => {
+    for (const p of parts) {
+      h.update(`${typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length}:`);
+      h.update(p);
+    }
+    return h;
+  };
+  feed(start, prefix);
+  return (parts) => feed(start.copy(), parts).digest('hex').slice(0, HASH_LENGTH);
 }

@@ -1,6 +1,6 @@
 import { parse, YAMLParseError } from 'yaml';
 import { RenderError } from '../errors.js';
-import type { Json } from './yaml-emit.js';
+import { emitYaml, yamlKey, yamlStringValue, type Json } from './yaml-emit.js';
 
 /**
  * Rendering 10,000 scripts would spend most of its time parsing template
@@ -20,7 +20,12 @@ const JSON_OPEN = '\uE002';
 const JSON_CLOSE = '\uE003';
 const RAW_RE = /^\uE000(\d+)\uE001$/;
 const JSON_RE = /^\uE002(\d+)\uE003$/;
-const ANY_MARK = /[\uE000-\uE003]/;
+// Marks a hole in emitted skeleton text (see textSkeleton).
+const HOLE_OPEN = '\uE004';
+const HOLE_CLOSE = '\uE005';
+const HOLE_RE = /\uE004(\d+)\.([kv])(\d+)\uE005/;
+// Any of the marks: a value or template text that holds one takes the slow path.
+const ANY_MARK = /[\uE000-\uE005]/;
 
 export interface Placeheld {
   context: unknown;
@@ -33,13 +38,20 @@ export function placehold(context: unknown): Placeheld | undefined {
   let clash = false;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      if (ANY_MARK.test(v)) clash = true;
       if (v === '') return v;
-      values.push(v);
-      return `${RAW_OPEN}${values.length - 1}${RAW_CLOSE}`;
+      if (ANY_MARK.test(v)) clash = true;
+      return `${RAW_OPEN}${values.push(v) - 1}${RAW_CLOSE}`;
     }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (Array.isArray(v)) {
+      const out: unknown[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = walk(v[i]);
+      return out;
+    }
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) out[k] = walk((v as Record<string, unknown>)[k]);
+      return out;
+    }
     return v;
   };
   const held = walk(context);
@@ -51,28 +63,64 @@ export function jsonForTemplate(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.charCodeAt(0) === 0xe000 && RAW_RE.test(v) ? JSON_OPEN + v.slice(1, -1) + JSON_CLOSE : v));
 }
 
-/** Put the real values back; undefined when a placeholder was used in a way that is not exact. */
-export function fillPlaceholders(doc: Json, values: readonly string[]): Json | undefined {
-  let exact = true;
+/** Whether every placeholder in a parsed template output stands alone as a `{{json}}`-written value (and none is in a key). */
+export function isExactSkeleton(doc: Json): boolean {
+  if (typeof doc === 'string') return !ANY_MARK.test(doc) || (doc.charCodeAt(0) === 0xe002 && JSON_RE.test(doc));
+  if (Array.isArray(doc)) return doc.every(isExactSkeleton);
+  if (doc !== null && typeof doc === 'object') return Object.entries(doc).every(([k, v]) => !ANY_MARK.test(k) && isExactSkeleton(v));
+  return true;
+}
+
+/** The placeholder for value `i`, as it stands in a parsed skeleton (also usable as a key by nixpod itself). */
+export function hole(i: number): string {
+  return `${JSON_OPEN}${i}${JSON_CLOSE}`;
+}
+
+/** Put the real values back into a skeleton that `isExactSkeleton` accepted. */
+export function fillPlaceholders(doc: Json, values: readonly string[]): Json {
+  const fillString = (v: string): string => (v.charCodeAt(0) === 0xe002 && JSON_RE.test(v) ? (values[Number(v.slice(1, -1))] as string) : v);
   const walk = (v: Json): Json => {
-    if (typeof v === 'string') {
-      if (v.charCodeAt(0) === 0xe002 && JSON_RE.test(v)) return values[Number(v.slice(1, -1))] as string;
-      if (ANY_MARK.test(v)) exact = false;
-      return v;
-    }
+    if (typeof v === 'string') return fillString(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: { [k: string]: Json } = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (ANY_MARK.test(k)) exact = false;
-        out[k] = walk(x);
-      }
+      for (const k of Object.keys(v)) out[fillString(k)] = walk(v[k] as Json);
       return out;
     }
     return v;
   };
-  const filled = walk(doc);
-  return exact ? filled : undefined;
+  return walk(doc);
+}
+
+/**
+ * A skeleton emitted once as YAML text with holes: `texts[0] hole[0] texts[1] … texts[n]`.
+ * Filling it costs one scalar per value instead of building and emitting a tree per script.
+ */
+export interface TextSkeleton {
+  texts: string[];
+  holes: { index: number; key: boolean; indent: string }[];
+}
+
+export function textSkeleton(doc: { [key: string]: Json }): TextSkeleton {
+  const marked = emitYaml(doc, (s, asKey, indent) => (s.charCodeAt(0) === 0xe002 && JSON_RE.test(s) ? `${HOLE_OPEN}${s.slice(1, -1)}.${asKey ? 'k' : 'v'}${indent.length}${HOLE_CLOSE}` : undefined));
+  const parts = marked.split(HOLE_RE);
+  const texts: string[] = [];
+  const holes: TextSkeleton['holes'] = [];
+  for (let i = 0; i < parts.length; i += 4) {
+    texts.push(parts[i] as string);
+    if (i + 1 < parts.length) holes.push({ index: Number(parts[i + 1]), key: parts[i + 2] === 'k', indent: ' '.repeat(Number(parts[i + 3])) });
+  }
+  return { texts, holes };
+}
+
+export function fillText(sk: TextSkeleton, values: readonly string[]): string {
+  let out = sk.texts[0] as string;
+  for (let i = 0; i < sk.holes.length; i++) {
+    const h = sk.holes[i] as TextSkeleton['holes'][number];
+    const v = values[h.index] as string;
+    out += (h.key ? yamlKey(v) : yamlStringValue(v, h.indent)) + (sk.texts[i + 1] as string);
+  }
+  return out;
 }
 
 /** Parse one rendered template; errors name the template and the output position. */

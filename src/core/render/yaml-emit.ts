@@ -15,6 +15,10 @@ const NOT_IN_BLOCK = /[\r\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\u
 // Must be escaped in double quotes for Go: everything Go refuses raw or reads as a line break.
 const ESCAPE = /["\\\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /* eslint-enable no-control-regex */
+const ONLY_NEWLINES = /^\n*$/;
+const TRAILING_BLANK = /[ \t](?:\n|$)/;
+const FIRST_CONTENT = /[^\n]+/;
+const LINE_START = /\n(?=[^\n])/g;
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t' };
 
 export function quote(s: string): string {
@@ -27,60 +31,72 @@ function scalar(s: string): string {
 
 /** A literal block (`|`, `|-`, `|+`, with an indentation indicator when needed), or undefined. */
 function literalBlock(s: string, indent: string): string | undefined {
-  if (!s.includes('\n') || NOT_IN_BLOCK.test(s) || /^\n*$/.test(s)) return undefined;
-  const lines = s.split('\n');
   // Trailing blanks on a line, or a line of blanks, do not survive every reader.
-  if (lines.some((l) => /[ \t]$/.test(l))) return undefined;
-  let chomp = '-';
-  if (s.endsWith('\n')) {
-    chomp = s.endsWith('\n\n') ? '+' : '';
-    lines.pop();
-  }
-  const firstContent = lines.find((l) => l.length > 0) ?? '';
+  if (!s.includes('\n') || NOT_IN_BLOCK.test(s) || ONLY_NEWLINES.test(s) || TRAILING_BLANK.test(s)) return undefined;
+  const chomp = !s.endsWith('\n') ? '-' : s.endsWith('\n\n') ? '+' : '';
+  const content = chomp === '-' ? s : s.slice(0, -1);
   const body = indent + '  ';
   // A first line that starts with a blank would be taken for extra indentation.
-  const indicator = /^[ \t]/.test(firstContent) ? '2' : '';
-  const out = lines.map((l) => (l.length > 0 ? body + l : '')).join('\n');
+  const firstContent = FIRST_CONTENT.exec(content)?.[0] ?? '';
+  const indicator = firstContent.startsWith(' ') || firstContent.startsWith('\t') ? '2' : '';
+  // Every non-empty line gets the block's indentation; empty lines stay empty.
+  const out = (content.startsWith('\n') ? '' : body) + content.replace(LINE_START, '\n' + body);
   return `|${indicator}${chomp}\n${out}`;
 }
 
-function emitValue(v: Json, indent: string, inSeq: boolean): string {
+/** The text after `key:` (or `-`) for a string: a space, then a literal block or a scalar. */
+export function yamlStringValue(s: string, indent: string): string {
+  const block = literalBlock(s, indent);
+  return block !== undefined ? ` ${block}` : ` ${scalar(s)}`;
+}
+
+/** A mapping key. */
+export function yamlKey(s: string): string {
+  return scalar(s);
+}
+
+/** Lets a caller write a string (key or value) itself: return its text, or undefined for the usual. */
+export type EmitHook = (s: string, asKey: boolean, indent: string) => string | undefined;
+
+function emitValue(v: Json, indent: string, inSeq: boolean, hook: EmitHook | undefined): string {
   if (v === null) return ' null';
   if (typeof v === 'boolean' || typeof v === 'number') return ` ${String(v)}`;
-  if (typeof v === 'string') {
-    const block = literalBlock(v, indent);
-    return block !== undefined ? ` ${block}` : ` ${scalar(v)}`;
-  }
+  if (typeof v === 'string') return hook?.(v, false, indent) ?? yamlStringValue(v, indent);
   if (Array.isArray(v)) {
     if (v.length === 0) return ' []';
-    return '\n' + emitSeq(v, indent);
+    return '\n' + emitSeq(v, indent, hook);
   }
   const keys = Object.keys(v);
   if (keys.length === 0) return ' {}';
-  return '\n' + emitMap(v, inSeq ? indent : indent + '  ');
+  return '\n' + emitMap(v, inSeq ? indent : indent + '  ', hook);
 }
 
-function emitMap(m: { [key: string]: Json }, indent: string): string {
+function emitMap(m: { [key: string]: Json }, indent: string, hook: EmitHook | undefined): string {
   return Object.keys(m)
-    .map((k) => `${indent}${scalar(k)}:${emitValue(m[k] as Json, indent, false)}`)
+    .map((k) => `${indent}${hook?.(k, true, indent) ?? scalar(k)}:${emitValue(m[k] as Json, indent, false, hook)}`)
     .join('\n');
 }
 
-function emitSeq(a: Json[], indent: string): string {
+function emitSeq(a: Json[], indent: string, hook: EmitHook | undefined): string {
   return a
     .map((item) => {
       if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length > 0) {
-        const inner = emitMap(item, indent + '  ');
+        const inner = emitMap(item, indent + '  ', hook);
         return `${indent}- ${inner.slice(indent.length + 2)}`;
       }
-      return `${indent}-${emitValue(item, indent + '  ', true)}`;
+      return `${indent}-${emitValue(item, indent + '  ', true, hook)}`;
     })
     .join('\n');
 }
 
+/** One YAML document (no `---`), ending in a newline; `hook` may write strings itself. */
+export function emitYaml(doc: { [key: string]: Json }, hook?: EmitHook): string {
+  return emitMap(doc, '', hook) + '\n';
+}
+
 /** One YAML document (no `---`), ending in a newline. */
 export function toYaml(doc: { [key: string]: Json }): string {
-  return emitMap(doc, '') + '\n';
+  return emitYaml(doc);
 }
 
 /** A multi-document stream: each document after `---`. */

@@ -7,16 +7,27 @@ export interface SourceLine {
   line: number;
 }
 
-export function splitLines(text: string): SourceLine[] {
-  return text.split('\n').map((t, i) => ({ text: t, line: i + 1 }));
-}
-
 /**
- * Nix splits the file with tokenizeString(…, "\n"), which drops empty lines,
- * so its "first line" is the first non-empty physical line.
+ * The only lines nix-shell looks at: the first non-empty one (Nix splits the
+ * file with tokenizeString(…, "\n"), which drops empty lines) and every line
+ * that starts with `#!`. Scanning for them, rather than splitting the whole
+ * file, keeps thousands of scripts cheap.
  */
-export function firstNonEmptyLine(lines: readonly SourceLine[]): SourceLine | undefined {
-  return lines.find((l) => l.text.length > 0);
+export function shebangCandidates(text: string): { first: SourceLine | undefined; hashBang: SourceLine[] } {
+  let first: SourceLine | undefined;
+  const hashBang: SourceLine[] = [];
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start && (first === undefined || (text.charCodeAt(start) === 0x23 && text.charCodeAt(start + 1) === 0x21))) {
+      const l = { text: text.slice(start, end), line };
+      first ??= l;
+      if (l.text.startsWith('#!')) hashBang.push(l);
+    }
+    start = end + 1;
+  }
+  return { first, hashBang };
 }
 
 // nix-build.cc chomps with " \n\r\t" (not \v or \f).
@@ -34,6 +45,8 @@ export interface ShebangLine {
 }
 
 export function matchNixShellLine(l: SourceLine): ShebangLine | undefined {
+  // Most lines of a script are not `#!` lines: skip the regular expressions for them.
+  if (l.text.charCodeAt(0) !== 0x23 || l.text.charCodeAt(1) !== 0x21) return undefined;
   const chomped = l.text.replace(CHOMP, '');
   const m = NIX_SHELL_LINE.exec(chomped);
   if (!m) return undefined;

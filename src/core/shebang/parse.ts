@@ -1,6 +1,6 @@
 import type { Finding } from '../diagnostic.js';
 import { emptyArgs, parseShebangArgs, type ShebangArgs } from './args.js';
-import { firstNonEmptyLine, matchNixShellLine, splitLines, type ShebangLine, type SourceLine } from './lines.js';
+import { matchNixShellLine, shebangCandidates, type ShebangLine, type SourceLine } from './lines.js';
 import { splitShellWords, type Word } from './shellwords.js';
 
 /** Everything nix-shell (>= 2.19) reads from a script's shebang lines. */
@@ -18,12 +18,12 @@ export interface ShebangModel {
 }
 
 export function parseShebang(text: string): ShebangModel {
-  const all = splitLines(text);
-  const firstLine = firstNonEmptyLine(all);
+  const all = shebangCandidates(text);
+  const firstLine = all.first;
   const hasShebang = firstLine !== undefined && firstLine.text.startsWith('#!');
   const model: ShebangModel = { firstLine, hasShebang, lines: [], words: [], args: emptyArgs(), error: undefined };
   if (!hasShebang) return model;
-  for (const l of all) {
+  for (const l of all.hashBang) {
     if (l.line <= firstLine.line) continue;
     const sl = matchNixShellLine(l);
     if (!sl) continue;
