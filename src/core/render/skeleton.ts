@@ -1,5 +1,6 @@
 import { parse, YAMLParseError } from 'yaml';
 import { RenderError } from '../errors.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 import { emitYaml, yamlKey, yamlStringValue, type Json } from './yaml-emit.js';
 
 /**
@@ -125,6 +126,8 @@ export function fillText(sk: TextSkeleton, values: readonly string[]): string {
 
 /** Parse one rendered template; errors name the template and the output position. */
 export function parseRendered(text: string, origin: string): Json {
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return simple;
   try {
     return parse(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as Json;
   } catch (e) {
