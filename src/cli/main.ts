@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { NixpodError } from '../core/errors.js';
+import { NixpodError, UsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -29,9 +29,25 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description('check the #! nix-shell lines of scripts (files, or folders searched recursively)')
     .argument('[paths...]', 'script files or folders', [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' }) => {
+    .option('--nix', 'also check that every -p package exists, with the local nix-instantiate')
+    .option('--nixpkgs <path>', 'with --nix: the nixpkgs for scripts without an -I nixpkgs= pin, when NIX_PATH has none')
+    .option('--package-index <file>', 'also check that every -p package exists in this list (nixpod index, or nix-env -qaP --json); no Nix needed')
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string }) => {
+      if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
+      if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
-      setCode(await runCheck({ paths, format: o.format }, io));
+      const packages = o.nix || o.packageIndex !== undefined ? { nix: o.nix === true, nixpkgs: o.nixpkgs, packageIndex: o.packageIndex } : undefined;
+      setCode(await runCheck({ paths, format: o.format, packages }, io));
+    });
+
+  program
+    .command('index')
+    .description('write the attribute paths of a local nixpkgs (for check --package-index where there is no Nix)')
+    .option('--nixpkgs <path>', 'the nixpkgs to list (default: <nixpkgs> from NIX_PATH)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (o: { nixpkgs?: string; output?: string }) => {
+      const { runIndex } = await import('./commands/index.js');
+      setCode(await runIndex({ nixpkgs: o.nixpkgs, output: o.output }, io));
     });
 
   program

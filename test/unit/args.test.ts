@@ -63,3 +63,16 @@ describe('nix-shell argument parsing', () => {
     assert.equal(parse('-i bash -p x --extra-substituters https://a --sandbox --no-sandbox --max-jobs 2').error, undefined);
   });
 });
+
+describe('integer settings, checked when set as Nix does', () => {
+  const err = (line: string) => parse(line).error;
+  it('accepts whole numbers, unit suffixes and max-jobs auto', () => {
+    for (const l of ['--cores 4', '--cores 2k', '-j auto', '--max-jobs 8', '--option cores 1', '--option sandbox relaxed', '--option no-such-setting x', '--timeout 10M']) assert.equal(err(`-i bash -p jq ${l}`), undefined, l);
+  });
+  it("reports what Nix reports: 'X' is not an integer, invalid unit specifier", () => {
+    assert.match(err('-p jq --cores "python3.withPackages ])" -i bash')?.message ?? '', /'python3.withPackages \]\)' is not an integer/);
+    assert.match(err('-p jq --cores auto -i bash')?.message ?? '', /invalid unit specifier 'O'/);
+    assert.match(err('-p jq --option max-jobs many -i bash')?.message ?? '', /invalid unit specifier 'Y'/);
+    assert.equal(err('-p jq --build-cores x1 -i bash')?.rule, 'invalid-setting-value');
+  });
+});

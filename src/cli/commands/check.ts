@@ -1,17 +1,25 @@
-import { countBySeverity, type Diagnostic } from '../../core/diagnostic.js';
+import { compareDiagnostics, countBySeverity, type Diagnostic } from '../../core/diagnostic.js';
 import { summarizeShebang } from '../../core/shebang/parse.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatGithub, formatSummary, formatText, type DiagnosticFormat } from '../reporter.js';
 import { loadAndCheck, type CheckRun } from './load.js';
+import type { PackageCheckOptions } from './packages.js';
 
 export interface CheckOptions {
   paths: string[];
   format: DiagnosticFormat;
+  /** Also check that the packages exist (--nix, --package-index). */
+  packages?: PackageCheckOptions | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
-  const run = await loadAndCheck(opts.paths, io.cwd);
+  let run = await loadAndCheck(opts.paths, io.cwd);
+  if (opts.packages) {
+    const { checkPackagesExist } = await import('./packages.js');
+    const found = await checkPackagesExist(run.scripts, opts.packages, io);
+    run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };
+  }
   if (opts.format === 'json') io.stdout(JSON.stringify(checkReport(run), null, 2) + '\n');
   else if (opts.format === 'github') io.stdout(formatGithub(run.diagnostics));
   else {

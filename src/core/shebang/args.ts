@@ -1,4 +1,5 @@
 import { finding, type Finding } from '../diagnostic.js';
+import { INTEGER_SETTINGS, NIX_SETTINGS, SETTING_ALIASES } from './nix-settings.js';
 import { closestMatch } from '../suggest.js';
 import { allFlagSpellings, NIX_SHELL_LONG, NIX_SHELL_SHORT, registeredLongFlag, registeredShortFlag } from './flags.js';
 import type { Word } from './shellwords.js';
@@ -136,11 +137,35 @@ function processFlag(st: ShebangArgs, list: Word[], i: number): number {
 
 function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[]): void {
   const [a = '', b = ''] = values;
+  const setting = name === 'option' ? { name: a, value: b } : Object.hasOwn(NIX_SETTINGS, name) ? { name, value: a } : undefined;
+  const problem = setting && settingValueProblem(setting.name, setting.value);
+  if (problem !== undefined) {
+    throw new ArgError(finding(w, 'error', 'invalid-setting-value', `${w.value}: ${problem} (Nix stops here)`, `give '${setting?.name}' a whole number, optionally with a K, M, G or T suffix`));
+  }
   if (name === 'impure') {
     // Consumed by MixEvalArgs: never reaches nix-shell's `--impure`, so it cannot undo --pure.
     if (st.pure && !st.impureAfterPure) st.impureAfterPure = w;
   } else if (name === 'include') st.nixPath.push({ ...w, value: a });
   else if (name === 'arg' || name === 'argstr') st.args.set(a, { kind: name, value: b, at: w });
+}
+
+/**
+ * Nix parses integer settings as soon as they are set, flag or `--option`
+ * (libutil config-impl.hh, string2IntWithUnitPrefix): a last letter must be
+ * K, M, G or T, the rest an integer; `max-jobs` also takes `auto`. The
+ * message is Nix's own.
+ */
+function settingValueProblem(name: string, value: string): string | undefined {
+  const canonical = SETTING_ALIASES[name] ?? name;
+  if (!INTEGER_SETTINGS.has(canonical) || (canonical === 'max-jobs' && value === 'auto')) return undefined;
+  let digits = value;
+  const last = value.at(-1) ?? '';
+  if (/[A-Za-z]/.test(last)) {
+    const unit = last.toUpperCase();
+    if (!'KMGT'.includes(unit)) return `invalid unit specifier '${unit}'`;
+    digits = value.slice(0, -1);
+  }
+  return /^[0-9]+$/.test(digits) ? undefined : `'${digits}' is not an integer`;
 }
 
 /** nix-build.cc's callback. `alone` is true for positional words (no following words to take). */

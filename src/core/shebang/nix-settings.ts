@@ -144,3 +144,22 @@ export const NIX_SETTINGS: Readonly<Record<string, SettingKind>> = {
   'warn-dirty': 'bool',
   'warn-large-path-threshold': 'value',
 };
+
+/** Settings whose values are integers in Nix 2.26 (their defaults in `nix config show --json` are numbers). */
+export const INTEGER_SETTINGS: ReadonlySet<string> = new Set([
+  'build-poll-interval', 'connect-timeout', 'cores', 'download-attempts', 'download-buffer-size', 'download-speed', 'gc-reserved-space',
+  'http-connections', 'id-count', 'log-lines', 'max-build-log-size', 'max-call-depth', 'max-free', 'max-jobs', 'max-silent-time',
+  'max-substitution-jobs', 'min-free', 'min-free-check-interval', 'nar-buffer-size', 'narinfo-cache-negative-ttl',
+  'narinfo-cache-positive-ttl', 'stalled-download-timeout', 'start-id', 'tarball-ttl', 'timeout', 'warn-large-path-threshold',
+]);
+
+/** Old names Nix 2.26 still accepts for integer settings. */
+export const SETTING_ALIASES: Readonly<Record<string, string>> = {
+  'build-cores': 'cores',
+  'binary-caches-parallel-connections': 'http-connections',
+  'build-max-log-size': 'max-build-log-size',
+  'build-max-jobs': 'max-jobs',
+  'build-max-silent-time': 'max-silent-time',
+  'substitution-max-jobs': 'max-substitution-jobs',
+  'build-timeout': 'timeout',
+};

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkScript } from '../src/core/check/script.js';
+import { summarizeShebang } from '../src/core/shebang/parse.js';
+import { oracleSkip, runOracle, type OracleResult } from './helpers/oracle.js';
+import { rng } from './helpers/random.js';
+import { randomShebangScript } from './helpers/shebang-gen.js';
+
+/**
+ * Generative differential test: random shebang scripts, parsed by nixpod and
+ * by real Nix 2.26 (through the oracle), must give the same interpreter,
+ * package words, pure, keep, -I entries, and error-or-not. A fixed seed plus a
+ * fresh one per run (printed; replay with NIXPOD_DIFF_SEED). A disagreement is
+ * shrunk to a small script by asking the oracle again, and printed so it can
+ * be kept as a regression fixture.
+ */
+const FIXED_SEED = 20261127;
+const FRESH_SEED = Number(process.env.NIXPOD_DIFF_SEED ?? Date.now() % 2 ** 31);
+const PER_SEED = Number(process.env.NIXPOD_DIFF_CASES ?? 500);
+
+/** The comparable view of one script; `error` is whether nix-shell stops while reading its arguments. */
+interface View {
+  error: boolean;
+  /** The -p words, null without -p, or 'invalid Nix' when they do not make a Nix expression. */
+  packages?: string[] | null | 'invalid Nix';
+  interpreter?: string | null;
+  run?: string | null;
+  pure?: boolean;
+  keep?: string[];
+  nixPath?: string[];
+}
+
+const ARG_ERROR = /requires an argument|unrecognised flag|unexpected argument|unterminated quote|mutually exclusive|is not an integer|invalid unit specifier|^timeout/;
+
+const SYNTAX_ERROR = /syntax error/;
+// nixpod's rules for package words that are not valid Nix on their own.
+const WORD_RULES = new Set(['empty-package', 'nix-comment', 'nix-syntax', 'invalid-attr-path']);
+
+// What the oracle can observe of --keep: names that are shell identifiers it set a sentinel for.
+const OBSERVABLE_KEEP = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function nixpodView(text: string): View {
+  const c = checkScript({ path: 's.sh', bytes: new TextEncoder().encode(text), explicit: true });
+  if (c.model.error) return { error: true };
+  const s = summarizeShebang(c.model);
+  return {
+    error: false,
+    packages: !c.model.args.packagesFlag ? null : c.diagnostics.some((d) => WORD_RULES.has(d.rule)) ? 'invalid Nix' : s.packages,
+    interpreter: s.interpreter,
+    run: s.run,
+    pure: s.pure,
+    keep: s.keep.filter((k) => OBSERVABLE_KEEP.test(k) && text.includes(k)).sort(),
+    nixPath: s.nixPath,
+  };
+}
+
+function oracleView(o: OracleResult): View | string {
+  if (o.driverError) return `oracle failed: ${o.driverError}`;
+  const raw = o.raw;
+  // nix-shell's own argument errors (nix-build.cc, args.cc, shellwords), or a hang.
+  if (!raw?.expr && ARG_ERROR.test(raw?.error ?? '')) return { error: true };
+  // With -p, nix-shell writes the expression the raw pass reads the words from; without, it looks for expression files.
+  // Words that are not valid Nix make that expression a syntax error: nixpod must have said so.
+  const invalid = SYNTAX_ERROR.test(raw?.error ?? '') || SYNTAX_ERROR.test(o.sem?.error ?? '');
+  const v: View = { error: false, packages: invalid ? 'invalid Nix' : raw?.expr ? (raw.words ?? []) : null };
+  if (o.sem?.ok) {
+    v.interpreter = o.sem.interpreter ?? null;
+    v.run = o.sem.runCommand ?? null;
+    v.pure = o.sem.inNixShell === 'pure';
+    v.keep = (o.keep ?? []).filter((k) => OBSERVABLE_KEEP.test(k));
+    v.nixPath = o.sem.nixPath ?? [];
+  }
+  return v;
+}
+
+/** The fields both sides report that differ ('' when they agree). */
+function difference(text: string, o: OracleResult): string {
+  const mine = nixpodView(text);
+  const theirs = oracleView(o);
+  if (typeof theirs === 'string') return theirs;
+  if (mine.error !== theirs.error) return `error: nixpod ${mine.error}, Nix ${theirs.error}${o.raw?.error ? ` (${o.raw.error})` : ''}`;
+  const diffs: string[] = [];
+  for (const k of ['packages', 'interpreter', 'run', 'pure', 'keep', 'nixPath'] as const) {
+    if (theirs[k] === undefined) continue;
+    if (JSON.stringify(mine[k]) !== JSON.stringify(theirs[k])) diffs.push(`${k}: nixpod ${JSON.stringify(mine[k])}, Nix ${JSON.stringify(theirs[k])}`);
+  }
+  return diffs.join('; ');
+}
+
+/** Candidate smaller scripts: one line less, or one shebang word less. */
+function smaller(text: string): string[] {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(eol);
+  const out: string[] = [];
+  for (let i = 1; i < lines.length - 1; i++) out.push([...lines.slice(0, i), ...lines.slice(i + 1)].join(eol));
+  lines.forEach((l, i) => {
+    if (i === 0 || !l.startsWith('#!')) return;
+    const parts = l.split(/(?<=\S)(?=[ \t])/);
+    for (let j = 1; j < parts.length; j++) out.push([...lines.slice(0, i), [...parts.slice(0, j), ...parts.slice(j + 1)].join(''), ...lines.slice(i + 1)].join(eol));
+  });
+  return out;
+}
+
+/** The kind of a disagreement: the fields that differ. */
+const kind = (why: string): string => why.split('; ').map((d) => d.split(':')[0]).join(',');
+
+/** Greedy shrinking: keep the first smaller script that still disagrees in the same way, a bounded number of rounds. */
+async function shrink(text: string, why: string): Promise<string> {
+  let current = text;
+  for (let round = 0; round < 12; round++) {
+    const candidates = smaller(current);
+    if (candidates.length === 0) break;
+    const results = await runOracle(candidates);
+    const i = candidates.findIndex((c, k) => kind(difference(c, results[k] as OracleResult)) === kind(why));
+    if (i < 0) break;
+    current = candidates[i] as string;
+  }
+  return current;
+}
+
+describe('differential test against real Nix 2.26', { skip: oracleSkip }, () => {
+  for (const seed of [FIXED_SEED, FRESH_SEED]) {
+    it(`${PER_SEED} random scripts parse as real Nix parses them (seed ${seed}; replay with NIXPOD_DIFF_SEED=${seed})`, { timeout: 30 * 60_000 }, async (t) => {
+      const r = rng(seed);
+      const texts = Array.from({ length: PER_SEED }, () => randomShebangScript(r));
+      const results = await runOracle(texts);
+      const failures = texts.map((text, i) => ({ text, why: difference(text, results[i] as OracleResult) })).filter((f) => f.why !== '');
+      const agreed = texts.length - failures.length;
+      const errors = texts.filter((text) => nixpodView(text).error).length;
+      t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both)`);
+      if (failures.length === 0) return;
+      const first = failures[0] as { text: string; why: string };
+      const small = await shrink(first.text, first.why);
+      const dir = mkdtempSync(join(tmpdir(), 'nixpod-disagreement-'));
+      writeFileSync(join(dir, 'original.sh'), first.text);
+      writeFileSync(join(dir, 'shrunk.sh'), small);
+      assert.fail(
+        `${failures.length} of ${texts.length} scripts disagree with Nix 2.26. First: ${first.why}\n` +
+          `script: ${JSON.stringify(first.text)}\nshrunk: ${JSON.stringify(small)}\n` +
+          `shrunk difference: ${difference(small, (await runOracle([small]))[0] as OracleResult)}\n(both written to ${dir}; keep the shrunk one as a regression fixture)`,
+      );
+    });
+  }
+});
