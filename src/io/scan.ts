@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
 
@@ -20,7 +20,7 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
   }
   const files = [...found.keys()].map((f) => ({ abs: f, path: displayPath(f, cwd) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
-  return files.map((f) => ({ path: f.path, bytes: readBytes(f.abs), explicit: found.get(f.abs) === true }));
+  return files.map((f) => ({ path: f.path, bytes: readBytes(f.abs), explicit: found.get(f.abs) === true, dir: dirname(f.abs) }));
 }
 
 function readBytes(file: string): Uint8Array {

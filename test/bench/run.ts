@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { BIN, ROOT } from '../helpers/cli.js';
 
 interface Sample { ms: number; rssMb: number }
 
@@ -60,6 +60,20 @@ for (const [n, runs, target] of [[1000, 11, 'target: < 400 ms'], [10000, 3, 'tar
   rows.push([`nixpod render ${n} scripts`, s, `${(s.ms / base.ms).toFixed(1)}x baseline; ${target}`]);
   const c = measure([BIN, 'check', dir], runs);
   rows.push([`nixpod check ${n} scripts`, c, `${(c.ms / base.ms).toFixed(1)}x baseline`]);
+}
+// check --nix: 1,000 scripts against the fixture nixpkgs, with the real nix-instantiate (skipped without it).
+if (spawnSync('nix-instantiate', ['--version']).status === 0) {
+  const dir = join(work, 'nix-1000');
+  mkdirSync(dir);
+  const fixture = join(ROOT, 'test/fixtures/nixpkgs');
+  const pkgs = ['jq', 'curl', 'git', 'python3Packages.requests', '"python3.withPackages (ps: [ ps.requests ps.pyyaml ])"', 'kubectl', 'openssl', 'hello', 'haskellPackages.aeson'];
+  for (let i = 0; i < 1000; i++) {
+    writeFileSync(join(dir, `job-${i}.sh`), `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p ${pkgs[i % pkgs.length]} ${pkgs[(i * 5 + 2) % pkgs.length]}\n#! nix-shell -I nixpkgs=${fixture}\necho ${i}\n`);
+  }
+  const plain = measure([BIN, 'check', dir], 5);
+  const nix = measure([BIN, 'check', '--nix', dir], 5);
+  rows.push(['nixpod check 1000 scripts (same set, no --nix)', plain, `${(plain.ms / base.ms).toFixed(1)}x baseline`]);
+  rows.push(['nixpod check --nix 1000 scripts', nix, `+${(nix.ms - plain.ms).toFixed(0)} ms for Nix; target: < 3000 ms`]);
 }
 rmSync(work, { recursive: true, force: true });
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARED } from './shared.js';
@@ -24,8 +25,25 @@ export interface OracleResult {
   driverError?: string;
 }
 
-/** Runs the oracle on many script texts, `parallel` processes at once; results in input order. */
+/**
+ * Runs the oracle on many script texts, `parallel` processes at once; results in input order.
+ * NIXPOD_ORACLE_CACHE=DIR keeps answers by script text, for fast reruns while fixing a disagreement.
+ */
 export async function runOracle(texts: readonly string[], parallel = Math.max(2, availableParallelism())): Promise<OracleResult[]> {
+  const cache = process.env.NIXPOD_ORACLE_CACHE;
+  const cached = (t: string) => (cache ? join(cache, `${createHash('sha256').update(t).digest('hex')}.json`) : undefined);
+  const todo = texts.filter((t) => !(cache && existsSync(cached(t) as string)));
+  const fresh = await runOracleUncached(todo, parallel);
+  if (cache) {
+    mkdirSync(cache, { recursive: true });
+    todo.forEach((t, i) => writeFileSync(cached(t) as string, JSON.stringify(fresh[i])));
+    return texts.map((t) => JSON.parse(readFileSync(cached(t) as string, 'utf8')) as OracleResult);
+  }
+  return fresh;
+}
+
+async function runOracleUncached(texts: readonly string[], parallel: number): Promise<OracleResult[]> {
+  if (texts.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'nixpod-oracle-'));
   const files = texts.map((t, i) => {
     const f = join(dir, `s${String(i).padStart(5, '0')}.sh`);

@@ -58,14 +58,18 @@ describe('shared skeletons against the slow path', () => {
       const opts = { image: pick(r, ['img', 'nixos/nix:2.29.0', 'yes', 'a: b']), namespace: pick(r, [null, 'ns', 'on', '0755']) };
       const pkgs = Array.from({ length: Math.floor(r() * 3) }, () => pick(r, words)).join(' ');
       const text = r() < 0.1 ? new Uint8Array([0xff, 0xfe, Math.floor(r() * 256)]) : new TextEncoder().encode(script(`#! nix-shell -i ${pick(r, ['bash', 'python3', 'yes'])} -p ${pkgs || 'jq'}`, randomText(r)));
-      const s = checkScript({ path: `dir/${pick(r, names)}`, bytes: text, explicit: true });
+      // A fifth ship local files: more ConfigMap entries (text and binary), volume items and a working directory.
+      const ships = r() < 0.2;
+      const bytes = ships ? new TextEncoder().encode(script('#! nix-shell -i bash -p jq "(import ../lib/x.nix)"', randomText(r))) : text;
+      const resolved = { files: [{ rel: '../lib/x.nix', bytes: new TextEncoder().encode(`{ }: ${randomText(r)}`) }, { rel: 'data.bin', bytes: new Uint8Array([0xff, 0x00]) }], missing: new Map(), importProblems: [] };
+      const s = checkScript({ path: `dir/${pick(r, names)}`, bytes, explicit: true, ...(ships ? { dir: '/w/dir', resolved } : {}) });
+      if (ships) assert.ok(s.bundle, 'a script that ships files has a layout');
       const rendered = createRenderer(opts, templates);
       const fast = rendered(s);
       // The slow path, written out here: render the real values, parse, add the payload.
-      const ctx = buildContext(s, opts, scriptHasher(templates.sources.map((t) => t.text)));
+      const { context: ctx, entries } = buildContext(s, opts, scriptHasher(templates.sources.map((t) => t.text)));
       const cm = parse(templates.render('configmap', ctx)) as Record<string, Json>;
-      if (s.text !== null) cm.data = { [ctx.key]: s.text };
-      else cm.binaryData = { [ctx.key]: Buffer.from(s.bytes).toString('base64') };
+      for (const e of entries) cm[e.field] = { ...((cm[e.field] as Record<string, Json> | undefined) ?? {}), [e.key]: e.value };
       const pod = parse(templates.render('pod', ctx)) as Record<string, Json>;
       const label = `case ${i}: ${JSON.stringify(s.path)} ${JSON.stringify(opts)}`;
       assert.deepEqual(fast.objects(), [cm, pod], label);

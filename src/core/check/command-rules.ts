@@ -48,8 +48,9 @@ function checkInputs(model: ShebangModel, pos: Position): Finding[] {
   }
   if (!a.packagesFlag && !a.exprFlag) {
     for (const w of a.positional) {
-      if (w.value.startsWith('<') || isRemoteTarget(w.value)) continue;
-      out.push(finding(w, 'error', 'local-file', `expression file '${w.value}' will not exist in the Pod (only the script is shipped)`, 'use -p with nixpkgs packages instead'));
+      // Relative expression files are shipped with the script (core/bundle); absolute ones cannot be.
+      if (w.value.startsWith('<') || isRemoteTarget(w.value) || !(w.value.startsWith('/') || w.value.startsWith('~'))) continue;
+      out.push(finding(w, 'error', 'local-file', `expression file '${w.value}' is outside the script's folders and will not exist in the Pod`, 'put it beside the script and name it with a relative path: nixpod ships it'));
     }
   }
   if (a.exprFlag) for (const w of a.positional) out.push(...pathRefFindings(w, analyzeNixWord(w.value).paths, `expression '${w.value}'`));

@@ -4,14 +4,17 @@ import type { Word } from '../shebang/shellwords.js';
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|channel:|flake:)/i;
 
-/** Findings for files a word refers to that will not exist in the Pod. */
+/** Findings for paths a word refers to that cannot be shipped with the script (relative ones are: see core/bundle). */
 export function pathRefFindings(w: Word, refs: readonly PathRef[], what: string): Finding[] {
-  return refs.map((r) => {
+  return refs.flatMap((r) => {
     const at = { line: w.line, col: w.col + r.offset };
     if (r.kind === 'absolute') {
-      return finding(at, 'warning', 'absolute-path', `${what} refers to ${r.text}, a path on this machine that the Pod will not have`, 'use a package from nixpkgs, or a URL');
+      return [finding(at, 'warning', 'absolute-path', `${what} refers to ${r.text}, a path on this machine that the Pod will not have`, 'use a package from nixpkgs, or a URL')];
     }
-    return finding(at, 'error', 'local-file', `${what} refers to the local file ${r.text}, which will not exist in the Pod (only the script is shipped)`, 'inline it, use a nixpkgs package, or fetch it from a URL');
+    if (r.kind === 'home') {
+      return [finding(at, 'error', 'local-file', `${what} refers to ${r.text} in a home folder, which will not exist in the Pod`, 'put the file beside the script and refer to it with a relative path: nixpod ships it')];
+    }
+    return [];
   });
 }
 
@@ -23,7 +26,8 @@ export function nixPathFinding(w: Word): Finding | undefined {
   if (target.startsWith('/')) {
     return finding(w, 'warning', 'absolute-path', `-I ${w.value}: ${target} will not exist in the Pod, and Nix then silently falls back to the next entry`, 'pin nixpkgs to a URL instead: -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz');
   }
-  return finding(w, 'error', 'local-file', `-I ${w.value}: the relative path ${target} will not exist in the Pod (Nix resolves it against the working directory and silently falls back when it is missing)`, 'pin nixpkgs to a URL instead: -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz');
+  // A relative folder is shipped with the script (core/bundle).
+  return undefined;
 }
 
 export function isRemoteTarget(value: string): boolean {

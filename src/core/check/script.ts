@@ -3,6 +3,8 @@ import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/pa
 import { checkCommand } from './command-rules.js';
 import { checkPackages, checkQuoting } from './package-rules.js';
 import { checkSource } from './source-rules.js';
+import { bundleFindings, bundleLayout, type BundleLayout, type ResolvedRefs } from '../bundle/files.js';
+import { findLocalRefs, type LocalRef } from '../bundle/refs.js';
 
 export interface ScriptInput {
   /** The path as the user should see it (relative to the working directory). */
@@ -10,6 +12,9 @@ export interface ScriptInput {
   bytes: Uint8Array;
   /** Named on the command line, rather than found in a folder. */
   explicit: boolean;
+  /** The script's absolute folder, and what the I/O layer found for its local references (see core/bundle). */
+  dir?: string;
+  resolved?: ResolvedRefs;
 }
 
 export interface CheckedScript {
@@ -22,6 +27,10 @@ export interface CheckedScript {
   diagnostics: Diagnostic[];
   /** A file in a folder that is not a nix-shell script: left out, counted. */
   skipped: boolean;
+  /** Local files the shebang names, shipped with the script. */
+  localRefs: LocalRef[];
+  /** Where the script and those files go in the Pod, when there are such files and all were found. */
+  bundle: BundleLayout | null;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -46,19 +55,24 @@ export function checkScript(input: ScriptInput): CheckedScript {
   // A BOM hides the #! line from Nix (reported below); read the rest as if it were absent.
   const model = parseShebang(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);
   const fileName = baseName(input.path);
-  const base = { path: input.path, fileName, bytes: input.bytes, text, model };
+  const localRefs = findLocalRefs(model);
+  const base = { path: input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
   const isScript = isNixShellScript(model);
   if (!isScript && !input.explicit) {
     return { ...base, diagnostics: [], skipped: true };
   }
-  const findings: Finding[] = checkSource(text ?? '', input.bytes.length, model);
+  const shipped = input.resolved?.files ?? [];
+  const totalBytes = shipped.reduce((n, f) => n + f.bytes.length, input.bytes.length);
+  const findings: Finding[] = checkSource(text ?? '', totalBytes, model, shipped.length);
   if (!isScript) findings.push(...notAScript(model));
   else {
     // Where nix-shell itself stops, later checks would only guess: report the stop.
     if (model.error) findings.push(model.error, ...checkQuoting(model));
-    else findings.push(...checkCommand(model, fileName), ...checkPackages(model), ...checkQuoting(model));
+    else findings.push(...checkCommand(model, fileName), ...checkPackages(model), ...checkQuoting(model), ...bundleFindings(localRefs, input.resolved));
   }
-  return { ...base, diagnostics: withPath(input.path, dedupe(findings)), skipped: false };
+  const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
+  const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
+  return { ...base, bundle, diagnostics: withPath(input.path, dedupe(findings)), skipped: false };
 }
 
 function notAScript(model: ShebangModel): Finding[] {

@@ -7,7 +7,7 @@ export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 export const KERNEL_SHEBANG_MAX = 255;
 
 /** Problems with the file as bytes and lines, before its shebang words. */
-export function checkSource(text: string, byteLength: number, model: ShebangModel): Finding[] {
+export function checkSource(text: string, byteLength: number, model: ShebangModel, shippedFiles = 0): Finding[] {
   const out: Finding[] = [];
   if (text.startsWith('\uFEFF')) {
     out.push(finding({ line: 1, col: 1 }, 'error', 'bom', 'the file starts with a byte-order mark: neither the kernel nor nix-shell sees the #! line', 'save the file as UTF-8 without BOM'));
@@ -19,7 +19,8 @@ export function checkSource(text: string, byteLength: number, model: ShebangMode
     out.push(finding({ line, col }, 'error', 'crlf', 'CRLF line endings: the kernel looks for an interpreter named "nix-shell\\r" and bash reads "\\r" into every command', 'convert the file to LF line endings (dos2unix, or your editor\'s line-ending setting)'));
   }
   if (byteLength > CONFIGMAP_MAX_BYTES) {
-    out.push(finding({ line: 1, col: 1 }, 'error', 'too-large', `the script is ${byteLength} bytes; a ConfigMap holds at most ${CONFIGMAP_MAX_BYTES} bytes (1 MiB)`, 'split the script, or fetch its large parts at run time'));
+    const what = shippedFiles > 0 ? `the script and the ${shippedFiles} file${shippedFiles === 1 ? '' : 's'} it names are` : 'the script is';
+    out.push(finding({ line: 1, col: 1 }, 'error', 'too-large', `${what} ${byteLength} bytes; a ConfigMap holds at most ${CONFIGMAP_MAX_BYTES} bytes (1 MiB)`, 'split the script, or fetch its large parts at run time'));
   }
   const first = model.firstLine;
   if (first && model.hasShebang) {

@@ -1,5 +1,6 @@
 import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
+import { decodeScript } from '../check/script.js';
 import { baseNameFor, contentHasher, dataKeyFor } from './names.js';
 
 /** The nixos/nix release the Pods run: an exact tag, never `latest`. */
@@ -33,6 +34,17 @@ export interface TemplateContext {
   keep: string[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** When the script ships local files: the Pod's working directory (the script's folder in the mount), else null. */
+  workingDir: string | null;
+  /** When the script ships local files: every ConfigMap key and its path under the mount (volume `items`), else null. */
+  items: { key: string; path: string }[] | null;
+}
+
+/** One ConfigMap entry: `data` when the bytes are UTF-8 text, else base64 `binaryData`. Set by the program after templates run, never through them. */
+export interface DataEntry {
+  key: string;
+  field: 'data' | 'binaryData';
+  value: string;
 }
 
 export type ScriptHasher = (parts: readonly (string | Uint8Array)[]) => string;
@@ -42,19 +54,42 @@ export function scriptHasher(templateTexts: readonly string[]): ScriptHasher {
   return contentHasher([RENDER_FORMAT, ...templateTexts]);
 }
 
-export function buildContext(script: CheckedScript, opts: RenderOptions, hash: ScriptHasher): TemplateContext {
+/** The template context, and the ConfigMap entries (the script first, then the files it ships). */
+export function buildContext(script: CheckedScript, opts: RenderOptions, hash: ScriptHasher): { context: TemplateContext; entries: DataEntry[] } {
   const base = baseNameFor(script.fileName);
-  const key = dataKeyFor(script.fileName);
   const sh = summarizeShebang(script.model);
-  const scriptPath = `${MOUNT_DIR}/${key}`;
+  const b = script.bundle;
+  const files = b ? b.files : [];
+  const keys = uniqueKeys([b ? b.scriptPath : script.fileName, ...files.map((f) => f.path)]);
+  const key = keys[0] as string;
+  const scriptPath = `${MOUNT_DIR}/${b ? b.scriptPath : key}`;
+  const entries: DataEntry[] = [entry(key, script.bytes, script.text), ...files.map((f, i) => entry(keys[i + 1] as string, f.bytes, decodeScript(f.bytes)))];
+  const workingDir = b ? (b.workingDir === '' ? MOUNT_DIR : `${MOUNT_DIR}/${b.workingDir}`) : null;
+  const items = b ? [{ key, path: b.scriptPath }, ...files.map((f, i) => ({ key: keys[i + 1] as string, path: f.path }))] : null;
   const annotations: Record<string, string> = {
     'nixpod.dev/source': script.path,
     'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
   const labels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': base };
-  const partial = { base, namespace: opts.namespace, key, source: script.path, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations };
-  // Everything rendered feeds the hash: a change to the script, the options or a template renames both objects.
-  const h = hash([script.bytes, JSON.stringify(partial)]);
-  return { name: `${base}-${h}`, hash: h, ...partial };
+  const partial = { base, namespace: opts.namespace, key, source: script.path, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations, workingDir, items };
+  // Everything rendered feeds the hash: a change to the script, a file it ships, the options or a template renames both objects.
+  const h = hash([script.bytes, JSON.stringify(partial), ...files.flatMap((f) => [f.path, f.bytes])]);
+  return { context: { name: `${base}-${h}`, hash: h, ...partial }, entries };
+}
+
+function entry(key: string, bytes: Uint8Array, text: string | null): DataEntry {
+  return text !== null ? { key, field: 'data', value: text } : { key, field: 'binaryData', value: Buffer.from(bytes).toString('base64') };
+}
+
+/** ConfigMap keys for paths (`lib/x.nix` -> `lib_x.nix`), made unique in order. */
+function uniqueKeys(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.map((p) => {
+    const k = dataKeyFor(p.replaceAll('/', '_'));
+    let u = k;
+    for (let n = 2; seen.has(u); n++) u = `${k}-${n}`;
+    seen.add(u);
+    return u;
+  });
 }

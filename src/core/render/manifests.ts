@@ -1,6 +1,6 @@
 import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
-import { buildContext, scriptHasher, type RenderOptions } from './context.js';
+import { buildContext, scriptHasher, type DataEntry, type RenderOptions } from './context.js';
 import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import { toYamlStream, type Json } from './yaml-emit.js';
@@ -20,20 +20,13 @@ export interface RenderedScript {
 /** A template's output for one shape of context, parsed once; null when it cannot be shared (see skeleton.ts). */
 type Shared = { tree: Manifest; text: TextSkeleton } | null;
 
-/** Where the script itself goes in the ConfigMap: set by the program after parsing, never through template text. */
-interface Payload {
-  field: 'data' | 'binaryData';
-  key: string;
-  value: string;
-}
 
 /** A renderer for one run: template skeletons are shared between scripts of the same shape (see skeleton.ts). */
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
   const cache = new Map<string, Shared>();
   const hasher = scriptHasher(templates.sources.map((s) => s.text));
   return (script) => {
-    const ctx = buildContext(script, opts, hasher);
-    const payload: Payload = script.text !== null ? { field: 'data', key: ctx.key, value: script.text } : { field: 'binaryData', key: ctx.key, value: Buffer.from(script.bytes).toString('base64') };
+    const { context: ctx, entries } = buildContext(script, opts, hasher);
     const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, ctx), templates.origin(name)), templates.origin(name));
     let cm: Shared = null;
     let pod: Shared = null;
@@ -41,15 +34,17 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
     const held = placehold(ctx);
     if (held) {
       const shape = JSON.stringify(held.context);
-      // The payload key and value are the last two values: their holes are the same for every script of this shape.
-      values = [...held.values, payload.key, payload.value];
-      cm = shared(cache, templates, 'configmap', shape + payload.field, held.context, (m) => withPayload(m, { field: payload.field, key: hole(values.length - 2), value: hole(values.length - 1) }));
+      // The entries' keys and values come last: their holes are the same for every script of this shape.
+      const n = held.values.length;
+      values = [...held.values, ...entries.flatMap((e) => [e.key, e.value])];
+      const holes = entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
+      cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
       pod = shared(cache, templates, 'pod', shape, held.context, (m) => m);
     }
     let objects: [Manifest, Manifest] | undefined;
     let yaml: string | undefined;
     const getObjects = (): [Manifest, Manifest] =>
-      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withPayload(slow('configmap'), payload), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow('pod')]);
+      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow('pod')]);
     return {
       path: script.path,
       base: ctx.base,
@@ -85,10 +80,14 @@ function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: 
   return entry;
 }
 
-function withPayload(m: Manifest, p: Payload): Manifest {
+/** The script and its files go into `data`/`binaryData` here, after parsing: never through template text. */
+function withEntries(m: Manifest, entries: readonly Pick<DataEntry, 'field' | 'key' | 'value'>[]): Manifest {
   const out: Manifest = {};
   for (const k of Object.keys(m)) if (k !== 'data' && k !== 'binaryData') out[k] = m[k] as Json;
-  out[p.field] = { [p.key]: p.value };
+  for (const e of entries) {
+    const field = (out[e.field] ??= {}) as { [key: string]: Json };
+    field[e.key] = e.value;
+  }
   return out;
 }
 

@@ -137,7 +137,8 @@ function processFlag(st: ShebangArgs, list: Word[], i: number): number {
 
 function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[]): void {
   const [a = '', b = ''] = values;
-  const setting = name === 'option' ? { name: a, value: b } : Object.hasOwn(NIX_SETTINGS, name) ? { name, value: a } : undefined;
+  // `--option NAME VALUE` catches the same error and only warns (libmain/common-args.cc), so only setting flags stop here.
+  const setting = Object.hasOwn(NIX_SETTINGS, name) ? { name, value: a } : undefined;
   const problem = setting && settingValueProblem(setting.name, setting.value);
   if (problem !== undefined) {
     throw new ArgError(finding(w, 'error', 'invalid-setting-value', `${w.value}: ${problem} (Nix stops here)`, `give '${setting?.name}' a whole number, optionally with a K, M, G or T suffix`));
@@ -150,8 +151,8 @@ function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[
 }
 
 /**
- * Nix parses integer settings as soon as they are set, flag or `--option`
- * (libutil config-impl.hh, string2IntWithUnitPrefix): a last letter must be
+ * Nix parses integer settings as soon as a setting flag (`--cores N`, `-j N`)
+ * sets them (libutil config-impl.hh, string2IntWithUnitPrefix): a last letter must be
  * K, M, G or T, the rest an integer; `max-jobs` also takes `auto`. The
  * message is Nix's own.
  */

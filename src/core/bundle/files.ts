@@ -1,0 +1,64 @@
+import { posix } from 'node:path';
+import { finding, type Finding } from '../diagnostic.js';
+import { refKey, type LocalRef } from './refs.js';
+
+/** A file shipped beside the script, by its path relative to the script's folder (`lib/x.nix`, `../default.nix`). */
+export interface ShippedFile {
+  rel: string;
+  bytes: Uint8Array;
+}
+
+/** What the I/O layer found for a script's local references. */
+export interface ResolvedRefs {
+  files: ShippedFile[];
+  /** Why a reference could not be shipped, by refKey. */
+  missing: Map<string, string>;
+  /** Imports inside shipped files that do not exist. */
+  importProblems: string[];
+}
+
+/** Errors for references that cannot be shipped. Without `resolved` (nothing looked up), every reference is one. */
+export function bundleFindings(refs: readonly LocalRef[], resolved: ResolvedRefs | undefined): Finding[] {
+  const out: Finding[] = [];
+  for (const r of refs) {
+    const what = r.kind === 'expr-file' ? `expression file '${r.target}'` : r.kind === 'include' ? `-I folder '${r.target}'` : `'${r.target}'`;
+    if (!resolved) {
+      out.push(finding(r.at, 'error', 'local-file', `${what} is a local file, not looked up`, 'run nixpod check or render on the script: they ship the files it names'));
+      continue;
+    }
+    const why = resolved.missing.get(refKey(r));
+    if (why !== undefined) out.push(finding(r.at, 'error', 'missing-file', `${what} cannot be shipped with the script: ${why}`, 'create it, or fix the path (relative to the script\'s folder)'));
+  }
+  const first = refs[0];
+  if (first && resolved) {
+    for (const p of resolved.importProblems) out.push(finding(first.at, 'error', 'missing-file', `cannot ship what the script needs: ${p}`, 'create it, or fix the import'));
+  }
+  return out;
+}
+
+/** Where everything goes under the mount folder: the relative layout of the author's machine, rooted where the highest file is. */
+export interface BundleLayout {
+  /** Path of the script under the mount folder. */
+  scriptPath: string;
+  /** The script's folder under the mount folder ('' for the mount folder itself): the Pod's working directory. */
+  workingDir: string;
+  /** Every shipped file (not the script) by its path under the mount folder. */
+  files: { path: string; bytes: Uint8Array }[];
+}
+
+/**
+ * `scriptDir` is the script's absolute folder: going up for `../x.nix` needs
+ * the names of the folders passed on the way.
+ */
+export function bundleLayout(scriptDir: string, scriptName: string, files: readonly ShippedFile[]): BundleLayout {
+  const abs = files.map((f) => posix.join(scriptDir, f.rel));
+  let root = scriptDir;
+  for (const a of abs) while (root !== '/' && posix.relative(root, a).startsWith('..')) root = posix.dirname(root);
+  const under = (p: string): string => posix.relative(root, p);
+  const workingDir = under(scriptDir);
+  return {
+    scriptPath: posix.join(workingDir, scriptName),
+    workingDir,
+    files: files.map((f, i) => ({ path: under(abs[i] as string), bytes: f.bytes })),
+  };
+}

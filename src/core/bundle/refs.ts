@@ -1,0 +1,58 @@
+import type { Position } from '../diagnostic.js';
+import { lexNix } from '../nix/lexer.js';
+import { analyzeNixWord } from '../nix/word.js';
+import type { ShebangModel } from '../shebang/parse.js';
+
+const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|channel:|flake:)/i;
+
+/**
+ * A local file or folder a script's shebang names, which nixpod ships in the
+ * ConfigMap so that nix-shell finds it in the Pod:
+ * - `expr-file`: an expression file (`shell.nix`, `../default.nix`; a folder means its shell.nix, else default.nix);
+ * - `path`: a relative path literal in a `-p` word, `-E` expression or `--arg` value (a folder means its default.nix);
+ * - `include`: a relative `-I [name=]dir` (the whole folder).
+ * Nix 2.24+ resolves the first two against the script's folder; `-I` against the working
+ * directory, which nixpod sets to the script's folder in the Pod, and resolves the same way.
+ */
+export interface LocalRef {
+  kind: 'expr-file' | 'path' | 'include';
+  /** As written in the script. */
+  target: string;
+  at: Position;
+}
+
+export const refKey = (r: Pick<LocalRef, 'kind' | 'target'>): string => `${r.kind}\0${r.target}`;
+
+export function findLocalRefs(model: ShebangModel): LocalRef[] {
+  const a = model.args;
+  if (model.error) return [];
+  const out: LocalRef[] = [];
+  if (!a.packagesFlag && !a.exprFlag) {
+    for (const w of a.positional) if (!w.value.startsWith('<') && !REMOTE.test(w.value) && !w.value.startsWith('/') && !w.value.startsWith('~')) out.push({ kind: 'expr-file', target: w.value, at: w });
+  }
+  const exprs = a.packagesFlag || a.exprFlag ? a.positional.map((w) => ({ text: w.value, at: { line: w.line, col: w.col } })) : [];
+  for (const [, v] of a.args) if (v.kind === 'arg') exprs.push({ text: v.value, at: { line: v.at.line, col: v.at.col } });
+  for (const e of exprs) {
+    for (const p of analyzeNixWord(e.text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: e.at.line, col: e.at.col + p.offset } });
+  }
+  for (const w of a.nixPath) {
+    const t = includeTarget(w.value);
+    if (t !== undefined) out.push({ kind: 'include', target: t, at: w });
+  }
+  return out;
+}
+
+/** The relative folder of a `-I [name=]path` entry, if it is one. */
+export function includeTarget(value: string): string | undefined {
+  const eq = value.indexOf('=');
+  const target = eq >= 0 && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? value.slice(eq + 1) : value;
+  if (target === '' || REMOTE.test(target) || target.startsWith('<') || target.startsWith('/') || target.startsWith('~')) return undefined;
+  return target;
+}
+
+/** Relative path literals in a Nix file (`import ./lib.nix`, `callPackage ../pkgs {}`): the files it reads. */
+export function nixFileImports(text: string): string[] {
+  return lexNix(text)
+    .tokens.filter((t) => t.kind === 'path' && !t.text.startsWith('/'))
+    .map((t) => t.text);
+}
