@@ -52,3 +52,13 @@ describe('package words as Nix expressions', () => {
     assert.deepEqual(analyzeNixWord('"./not-a-path"').paths, []);
   });
 });
+
+describe("'=' only binds inside { } or let … in", () => {
+  it('flags a bare binding, as Nix does (found by the differential test)', () => {
+    assert.equal(analyzeNixWord('nixpkgs=/q r').problem?.rule, 'nix-syntax');
+    assert.equal(analyzeNixWord('a = 1').problem?.rule, 'nix-syntax');
+  });
+  it('accepts attribute sets, let, and ==', () => {
+    for (const w of ['{ a = 1; }', 'rec { a = 1; }', '(let x = 1; in x)', 'f { a = let b = 1; in b; }', 'a == b', 'python3.withPackages (ps: [ ps.requests ])']) assert.equal(analyzeNixWord(w).problem, undefined, w);
+  });
+});

@@ -83,8 +83,15 @@ function firstBadAttrChar(word: string): number {
 
 function balanceProblem(tokens: readonly Token[]): WordProblem | undefined {
   const stack: Token[] = [];
+  // Open `let`s, by the bracket depth they were opened at: `=` binds inside `{ }` or between `let` and `in`.
+  const lets: number[] = [];
   for (const t of tokens) {
+    if (t.kind === 'id' && t.text === 'let') lets.push(stack.length);
+    if (t.kind === 'id' && t.text === 'in' && lets.at(-1) === stack.length) lets.pop();
     if (t.kind !== 'op') continue;
+    if (t.text === '=' && stack.at(-1)?.text !== '{' && lets.at(-1) !== stack.length) {
+      return { offset: t.start, rule: 'nix-syntax', message: "'=' outside an attribute set or let: Nix cannot parse this", hint: 'write a package expression; for a nixpkgs pin use -I nixpkgs=…, not a package word' };
+    }
     if (Object.hasOwn(OPENERS, t.text)) stack.push(t);
     else if (t.text === ')' || t.text === ']' || t.text === '}') {
       const open = stack.pop();
