@@ -60,8 +60,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .action(async (paths: string[], o: { namespace?: string; image?: string; templates?: string; outputDir?: string; format: 'yaml' | 'json' }) => {
-      const [{ runRender }, { DEFAULT_IMAGE }] = await Promise.all([import('./commands/render.js'), import('../core/render/context.js')]);
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image ?? DEFAULT_IMAGE, templates: o.templates, outputDir: o.outputDir, format: o.format };
+      const { runRender } = await import('./commands/render.js');
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, templates: o.templates, outputDir: o.outputDir, format: o.format };
       setCode(await runRender(opts, io));
     });
   return program;

@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatGithub, formatSummary, formatText, type DiagnosticFormat } from '../reporter.js';
 import { loadAndCheck, type CheckRun } from './load.js';
-import type { PackageCheckOptions } from './packages.js';
+import { checkPackagesExist, type PackageCheckOptions } from './packages.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -16,7 +16,6 @@ export interface CheckOptions {
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
   let run = await loadAndCheck(opts.paths, io.cwd);
   if (opts.packages) {
-    const { checkPackagesExist } = await import('./packages.js');
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };
   }

@@ -1,7 +1,7 @@
 import { countBySeverity } from '../../core/diagnostic.js';
 import { createRenderer, type Manifest, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
-import type { RenderOptions } from '../../core/render/context.js';
+import { DEFAULT_IMAGE, type RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
 import { writeFilesAtomically } from '../../io/write.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,8 +12,10 @@ import { loadAndCheck } from './load.js';
 /** Scripts per write: few system calls, no single huge string. */
 const WRITE_BATCH = 256;
 
-export interface RenderCommandOptions extends RenderOptions {
+export interface RenderCommandOptions extends Omit<RenderOptions, 'image'> {
   paths: string[];
+  /** Default: DEFAULT_IMAGE. */
+  image: string | undefined;
   templates: string | undefined;
   outputDir: string | undefined;
   format: 'yaml' | 'json';
@@ -28,7 +30,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
     io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing rendered: fix the errors above\n');
     return EXIT.problems;
   }
-  const rendered = run.scripts.map(createRenderer(opts, templates));
+  const rendered = run.scripts.map(createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
     const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files);

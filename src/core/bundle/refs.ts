@@ -30,11 +30,13 @@ export function findLocalRefs(model: ShebangModel): LocalRef[] {
   if (!a.packagesFlag && !a.exprFlag) {
     for (const w of a.positional) if (!w.value.startsWith('<') && !REMOTE.test(w.value) && !w.value.startsWith('/') && !w.value.startsWith('~')) out.push({ kind: 'expr-file', target: w.value, at: w });
   }
-  const exprs = a.packagesFlag || a.exprFlag ? a.positional.map((w) => ({ text: w.value, at: { line: w.line, col: w.col } })) : [];
-  for (const [, v] of a.args) if (v.kind === 'arg') exprs.push({ text: v.value, at: { line: v.at.line, col: v.at.col } });
-  for (const e of exprs) {
-    for (const p of analyzeNixWord(e.text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: e.at.line, col: e.at.col + p.offset } });
-  }
+  const pathsIn = (text: string, at: Position): void => {
+    // Every path literal has a slash: most words need no lexing here.
+    if (!text.includes('/')) return;
+    for (const p of analyzeNixWord(text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: at.line, col: at.col + p.offset } });
+  };
+  if (a.packagesFlag || a.exprFlag) for (const w of a.positional) pathsIn(w.value, w);
+  for (const [, v] of a.args) if (v.kind === 'arg') pathsIn(v.value, v.at);
   for (const w of a.nixPath) {
     const t = includeTarget(w.value);
     if (t !== undefined) out.push({ kind: 'include', target: t, at: w });

@@ -60,7 +60,7 @@ export function buildContext(script: CheckedScript, opts: RenderOptions, hash: S
   const sh = summarizeShebang(script.model);
   const b = script.bundle;
   const files = b ? b.files : [];
-  const keys = uniqueKeys([b ? b.scriptPath : script.fileName, ...files.map((f) => f.path)]);
+  const keys = b ? uniqueKeys([b.scriptPath, ...files.map((f) => f.path)]) : [dataKeyFor(script.fileName)];
   const key = keys[0] as string;
   const scriptPath = `${MOUNT_DIR}/${b ? b.scriptPath : key}`;
   const entries: DataEntry[] = [entry(key, script.bytes, script.text), ...files.map((f, i) => entry(keys[i + 1] as string, f.bytes, decodeScript(f.bytes)))];

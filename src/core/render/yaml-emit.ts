@@ -10,8 +10,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./+-]*(?::[A-Za-z0-9_./+-]+)*$/;
 /* eslint-disable no-control-regex -- these patterns exist to find control characters */
-// Characters a literal block cannot carry exactly: CR, controls, DEL, C1, YAML 1.1 line breaks, BOM, non-characters.
-const NOT_IN_BLOCK = /[\r\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Characters a literal block cannot carry exactly: CR, controls, DEL, C1, YAML 1.1 line breaks, BOM, non-characters (and lone surrogates: see literalBlock).
+const NOT_IN_BLOCK = /[\r\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 // Must be escaped in double quotes for Go: everything Go refuses raw or reads as a line break.
 const ESCAPE = /["\\\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /* eslint-enable no-control-regex */
@@ -32,7 +32,7 @@ function scalar(s: string): string {
 /** A literal block (`|`, `|-`, `|+`, with an indentation indicator when needed), or undefined. */
 function literalBlock(s: string, indent: string): string | undefined {
   // Trailing blanks on a line, or a line of blanks, do not survive every reader.
-  if (!s.includes('\n') || NOT_IN_BLOCK.test(s) || ONLY_NEWLINES.test(s) || TRAILING_BLANK.test(s)) return undefined;
+  if (!s.includes('\n') || NOT_IN_BLOCK.test(s) || !isWellFormed(s) || ONLY_NEWLINES.test(s) || TRAILING_BLANK.test(s)) return undefined;
   const chomp = !s.endsWith('\n') ? '-' : s.endsWith('\n\n') ? '+' : '';
   const content = chomp === '-' ? s : s.slice(0, -1);
   const body = indent + '  ';
@@ -42,6 +42,11 @@ function literalBlock(s: string, indent: string): string | undefined {
   // Every non-empty line gets the block's indentation; empty lines stay empty.
   const out = (content.startsWith('\n') ? '' : body) + content.replace(LINE_START, '\n' + body);
   return `|${indicator}${chomp}\n${out}`;
+}
+
+/** No lone surrogates (String.prototype.isWellFormed, Node 20). */
+function isWellFormed(s: string): boolean {
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** The text after `key:` (or `-`) for a string: a space, then a literal block or a scalar. */
