@@ -7,12 +7,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }] },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       // The core is pure: no I/O, no process, no cluster client, no CLI.
       'no-restricted-imports': ['error', {
         paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'process', 'node:process', ...cluster, 'commander'],
-        patterns: ['**/cli/**', '**/io/**', '**/cluster/**'],
+        patterns: ['**/cli/**', '**/io/**', '**/cluster/**', '**/nix/instantiate*'],
       }],
       'no-restricted-globals': ['error', 'process', 'console'],
     },
