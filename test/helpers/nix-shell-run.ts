@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORACLE_CHROOT } from './oracle.js';
@@ -23,7 +23,8 @@ export interface NixShellRun {
  * instead of running anything). Nothing is fetched or built.
  */
 export function runNixShell(script: string, cwd: string, tokens: string): NixShellRun {
-  const oracle = join(SHARED ?? '', 'nix-oracle');
+  // The chroot sees this folder at its real path (a symlinked ../shared would dangle inside it).
+  const oracle = realpathSync(join(SHARED ?? '', 'nix-oracle'));
   const out = mkdtempSync(join(tmpdir(), 'nixpod-nixshell-'));
   const tokenFile = join(out, 'tokens.txt');
   writeFileSync(tokenFile, tokens);

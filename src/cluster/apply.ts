@@ -1,0 +1,115 @@
+import type { Manifest } from '../core/render/manifests.js';
+import { explainError, explainResponse, type Explained } from './explain.js';
+import { sleep, type Api, type ApiResponse } from './http.js';
+
+export type DryRun = 'none' | 'client' | 'server';
+
+export interface ApplySettings {
+  fieldManager: string;
+  force: boolean;
+  dryRun: DryRun;
+  createNamespace: boolean;
+  concurrency: number;
+  /** Delete and recreate a Pod whose spec changed (Pods are immutable). */
+  replace: boolean;
+}
+
+/** One line of output: `configmap/x created`. */
+export interface ObjectResult {
+  script: string | null;
+  kind: string;
+  name: string;
+  namespace: string;
+  action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'deleted' | 'serverside-applied' | 'failed';
+  dryRun: DryRun;
+  error?: Explained;
+}
+
+const PLURAL: Record<string, string> = { ConfigMap: 'configmaps', Pod: 'pods', Namespace: 'namespaces' };
+
+export function objectPath(kind: string, namespace: string, name?: string): string {
+  const plural = PLURAL[kind] ?? `${kind.toLowerCase()}s`;
+  const base = kind === 'Namespace' ? `/api/v1/${plural}` : `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+  return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
+}
+
+export const describe = (kind: string, name: string): string => `${kind.toLowerCase()}/${name}`;
+
+const nameOf = (o: Manifest): string => String((o.metadata as { name?: unknown }).name);
+const rvOf = (body: string): string | undefined => {
+  try {
+    return (JSON.parse(body) as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Server-side apply of one object, sent exactly as rendered (no typed model
+ * in between to drop fields). A GET first tells created / configured / unchanged.
+ */
+export async function applyObject(api: Api, namespace: string, obj: Manifest, s: ApplySettings, script: string | null): Promise<ObjectResult> {
+  const kind = String(obj.kind);
+  const name = nameOf(obj);
+  const ns = (obj.metadata as { namespace?: string }).namespace ?? namespace;
+  const base = { script, kind, name, namespace: ns, dryRun: s.dryRun };
+  if (s.dryRun === 'client') return { ...base, action: 'serverside-applied' };
+  const what = describe(kind, name);
+  try {
+    const before = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
+    if (before.status !== 200 && before.status !== 404) return { ...base, action: 'failed', error: explainResponse(before, what, ns) };
+    let r = await patch(api, kind, ns, name, obj, s);
+    if (r.status === 422 && s.replace && kind === 'Pod' && before.status === 200 && /pod updates may not change fields/.test(r.body)) {
+      if (s.dryRun === 'server') return { ...base, action: 'replaced' };
+      const gone = await deleteAndWait(api, kind, ns, name);
+      if (gone) return { ...base, action: 'failed', error: gone };
+      r = await patch(api, kind, ns, name, obj, s);
+      if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
+    }
+    if (r.status !== 200 && r.status !== 201) return { ...base, action: 'failed', error: explainResponse(r, what, ns) };
+    if (r.status === 201 || before.status === 404) return { ...base, action: 'created' };
+    return { ...base, action: rvOf(r.body) === rvOf(before.body) ? 'unchanged' : 'configured' };
+  } catch (e) {
+    return { ...base, action: 'failed', error: explainError(e, what, api.conn.server) };
+  }
+}
+
+function patch(api: Api, kind: string, ns: string, name: string, obj: Manifest, s: ApplySettings): Promise<ApiResponse> {
+  return api.send({
+    method: 'PATCH',
+    path: objectPath(kind, ns, name),
+    query: { fieldManager: s.fieldManager, force: s.force ? 'true' : undefined, dryRun: s.dryRun === 'server' ? 'All' : undefined, fieldValidation: 'Strict' },
+    contentType: 'application/apply-patch+yaml',
+    body: JSON.stringify(obj),
+  });
+}
+
+/** Delete, then wait until the object is gone (a Pod takes a moment). Returns an error, or undefined. */
+export async function deleteAndWait(api: Api, kind: string, ns: string, name: string, timeoutMs = 60_000): Promise<Explained | undefined> {
+  const path = objectPath(kind, ns, name);
+  const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined } });
+  if (d.status !== 200 && d.status !== 202 && d.status !== 404) return explainResponse(d, describe(kind, name), ns);
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(200)) {
+    const g = await api.send({ method: 'GET', path });
+    if (g.status === 404) return undefined;
+  }
+  return { kind: 'other', message: `${describe(kind, name)} was not deleted within ${timeoutMs / 1000} s`, hint: 'check for finalizers on it' };
+}
+
+/** --create-namespace: apply the namespace when it does not exist. */
+export async function ensureNamespace(api: Api, namespace: string, s: ApplySettings): Promise<ObjectResult | undefined> {
+  const g = await api.send({ method: 'GET', path: objectPath('Namespace', '', namespace) });
+  if (g.status === 200) return undefined;
+  return applyObject(api, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, s, null);
+}
+
+/** Run `fn` over `items`, at most `limit` at a time, results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
