@@ -90,6 +90,9 @@ describe('templates', () => {
     assert.equal(p.spec.futureField, 'a-sh');
     assert.equal(p.metadata.namespace, 'jobs');
     assert.equal(cm.metadata.namespace, 'jobs');
+    // An absolute --templates path works the same.
+    const abs = spawnCli(['render', '--templates', join(dir, 'tpl'), 'a.sh'], dir);
+    assert.equal(parseAllDocuments(abs.stdout).map((d) => d.toJS())[1].spec.futureField, 'a-sh');
   });
   it('a template syntax error names the template and exits 2', () => {
     const dir = tempTree({ 'a.sh': good, 'tpl/configmap.yaml.hbs': 'kind: {{#if name}}\n' });

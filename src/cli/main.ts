@@ -64,7 +64,77 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       const opts = { paths, namespace: o.namespace ?? null, image: o.image, templates: o.templates, outputDir: o.outputDir, format: o.format };
       setCode(await runRender(opts, io));
     });
+  const apply = program
+    .command('apply')
+    .description('check, render and server-side apply each script\'s ConfigMap and Pod')
+    .argument('[paths...]', 'script files or folders', []);
+  clusterFlags(apply)
+    .option('--image <image>', 'container image for the Pods')
+    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
+    .option('--force-conflicts', 'take over fields that another field manager owns')
+    .addOption(new Option('--dry-run <mode>', 'none, client (send nothing) or server (the server checks, nothing is stored)').choices(['none', 'client', 'server']).default('none'))
+    .option('--create-namespace', 'create the namespace when it does not exist')
+    .option('--concurrency <n>', 'scripts applied at once', positiveInt, 8)
+    .option('--replace', 'delete and recreate a Pod whose spec changed (a Pod cannot be updated)')
+    .option('--prune', 'delete the ConfigMaps and Pods an earlier apply of this set made that this one does not (ApplySet)')
+    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', 'nixpod')
+    .option('--wait', 'wait until every Pod has Succeeded or Failed')
+    .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
+    .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 5m)', duration, 300_000)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { runApply } = await import('./commands/apply.js');
+      setCode(
+        await runApply(
+          {
+            paths,
+            kubeconfig: o.kubeconfig as string | undefined,
+            context: o.context as string | undefined,
+            namespace: o.namespace as string | undefined,
+            image: o.image as string | undefined,
+            templates: o.templates as string | undefined,
+            fieldManager: o.fieldManager as string,
+            forceConflicts: o.forceConflicts === true,
+            dryRun: o.dryRun as 'none' | 'client' | 'server',
+            createNamespace: o.createNamespace === true,
+            concurrency: o.concurrency as number,
+            replace: o.replace === true,
+            prune: o.prune === true,
+            applyset: o.applyset as string,
+            wait: o.wait === true || o.logs === true,
+            logs: o.logs === true,
+            timeoutMs: o.timeout as number,
+            output: o.output as 'text' | 'json',
+            version: version(),
+          },
+          io,
+        ),
+      );
+    });
   return program;
+}
+
+/** kubectl's connection flags. */
+function clusterFlags(cmd: Command): Command {
+  return cmd
+    .option('-n, --namespace <namespace>', 'namespace (default: the context\'s, else default)', namespaceArg)
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)');
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${v}' is not a positive whole number.`);
+  return n;
+}
+
+/** `90s`, `5m`, `1h`, `500ms`, or plain seconds. */
+function duration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`'${v}' is not a duration (e.g. 90s, 5m).`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
+  return Number(m[1]) * unit;
 }
 
 /** The one place that turns failures into messages and exit codes. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError } from '../core/errors.js';
 import type { TemplateName, TemplateSource } from '../core/render/templates.js';
@@ -15,7 +15,7 @@ export async function loadTemplates(dir: string | undefined, cwd: string): Promi
     NAMES.map(async (name) => {
       const file = `${name}.yaml.hbs`;
       if (dir !== undefined) {
-        const custom = join(cwd, dir, file);
+        const custom = resolve(cwd, dir, file);
         const text = await readFile(custom, 'utf8').catch((e: NodeJS.ErrnoException) => {
           if (e.code === 'ENOENT') return undefined;
           throw new IoError(`${custom}: ${e.message}`);

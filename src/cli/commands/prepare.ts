@@ -1,0 +1,31 @@
+import { countBySeverity } from '../../core/diagnostic.js';
+import { DEFAULT_IMAGE } from '../../core/render/context.js';
+import { createRenderer, type RenderedScript } from '../../core/render/manifests.js';
+import { compileTemplates } from '../../core/render/templates.js';
+import { loadTemplates } from '../../io/templates.js';
+import type { CliIo } from '../io.js';
+import { formatSummary, formatText } from '../reporter.js';
+import { loadAndCheck } from './load.js';
+
+export interface PrepareOptions {
+  paths: string[];
+  namespace: string | null;
+  image: string | undefined;
+  templates: string | undefined;
+}
+
+/**
+ * Check and render, as `nixpod render` does: what the cluster commands send is
+ * exactly what render prints. Undefined (after printing why) when a script has errors.
+ */
+export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd), loadTemplates(opts.templates, io.cwd)]);
+  const templates = compileTemplates(sources);
+  if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
+  if (countBySeverity(run.diagnostics).errors > 0) {
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing sent to the cluster: fix the errors above\n');
+    return undefined;
+  }
+  const render = createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates);
+  return run.scripts.map(render);
+}
