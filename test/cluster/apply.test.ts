@@ -121,4 +121,93 @@ describe('nixpod apply', () => {
     assert.match(r.stderr, /no Kubernetes configuration/);
     assert.equal(fake.requests.length, 0);
   });
+
+  it('--prune deletes what an earlier apply of the set made and this one does not, and nothing else', async () => {
+    const first = await apply('--prune', 'a.sh', 'b.sh');
+    assert.equal(first.code, 0, first.stderr);
+    const bNames = [...first.stdout.matchAll(/^(?:configmap|pod)\/(b-sh-\S+) /gm)].map((m) => m[1]);
+    const parent = fake.get('configmaps', 'default', 'nixpod') as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } };
+    const id = parent.metadata.labels['applyset.kubernetes.io/id'] ?? '';
+    assert.match(id, /^applyset-[A-Za-z0-9_-]{43}-v1$/);
+    assert.match(parent.metadata.annotations['applyset.kubernetes.io/tooling'] ?? '', /^nixpod\/v/);
+    assert.equal(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Pod');
+    // Bystanders: unlabelled, and labelled but in another namespace.
+    fake.applyAs('kubectl', 'configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bystander' }, data: { a: 'b' } });
+    fake.applyAs('kubectl', 'configmaps', 'kube-system', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', labels: { 'applyset.kubernetes.io/part-of': id } } });
+    const r = await apply('--prune', 'a.sh');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^configmap\/b-sh-\S+ deleted$/m);
+    assert.match(r.stdout, /^pod\/b-sh-\S+ deleted$/m);
+    const names = fake.list('configmaps', 'default').map((o) => (o.metadata as { name: string }).name);
+    assert.ok(names.includes('bystander') && names.some((n) => n.startsWith('a-sh-')) && !names.some((n) => bNames.includes(n)), names.join(','));
+    assert.ok(fake.get('configmaps', 'kube-system', 'elsewhere'));
+    assert.ok(fake.requests.filter((x) => x.method === 'DELETE').every((x) => x.path.startsWith('/api/v1/namespaces/default/')));
+  });
+
+  it('--wait --logs streams each Pod log with its script name, and says why a Pod failed (exit 1)', async () => {
+    writeFileSync(join(dir, 'fails.sh'), script('#! nix-shell -i bash -p jq', 'exit 2\n'));
+    const ok = await apply('--logs', 'a.sh');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^\[a\.sh\] line one\n\[a\.sh\] line two$/m);
+    assert.match(ok.stderr, /pod\/a-sh-\S+ \(a\.sh\) succeeded/);
+    const bad = await apply('--wait', 'fails.sh');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /pod\/fails-sh-\S+ \(fails\.sh\) failed: the script exited with code 2/);
+  });
+
+  it('transient failures are retried (429 with Retry-After, 500, reset) and the run converges', async () => {
+    const patch = (r: { method: string }) => r.method === 'PATCH';
+    fake.faults.push({ match: patch, times: 1, kind: 'status', status: 429, retryAfter: 0 }, { match: patch, times: 1, kind: 'status', status: 500 }, { match: patch, times: 1, kind: 'reset' });
+    const r = await apply('a.sh', 'b.sh');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fake.requests.filter((x) => x.status === 429 || x.status === 500).map((x) => `${x.method} ${x.status}`), ['PATCH 429', 'PATCH 500'], JSON.stringify(fake.requests.map((x) => [x.method, x.path, x.status])));
+    const again = await apply('a.sh', 'b.sh');
+    assert.equal((again.stdout.match(/ unchanged$/gm) ?? []).length, 4);
+    for (const m of r.stdout.matchAll(/^(configmap|pod)\/(\S+) /gm)) assert.ok(fake.get(m[1] === 'pod' ? 'pods' : 'configmaps', 'default', m[2] as string), m[0]);
+  });
+
+  it('a failure that persists is reported per object, the others still apply, and a re-run converges', async () => {
+    const onlyA = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.includes('/configmaps/a-sh-');
+    fake.faults.push({ match: onlyA, times: 5, kind: 'status', status: 503 });
+    const r = await apply('a.sh', 'b.sh');
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /configmap\/a-sh-\S+: the API server kept failing \(503/);
+    assert.match(r.stdout, /^pod\/b-sh-\S+ (created|unchanged)$/m);
+    const again = await apply('a.sh', 'b.sh');
+    assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('a Pod whose spec differs is explained, and --replace recreates it', async () => {
+    const first = await apply('a.sh');
+    const name = /pod\/(\S+)/.exec(first.stdout)?.[1] ?? '';
+    // Someone recreated the Pod by hand with another command.
+    fake.deleteObject('pods', 'default', name);
+    fake.applyAs('kubectl', 'pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'nixos/nix:2.29.0', command: ['sleep', '1'] }] } });
+    // As on a real server: first the field-manager conflict, then the immutable spec.
+    const r = await apply('a.sh');
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, new RegExp(`pod/${name}: Apply failed with 1 conflict: conflict with "kubectl": .spec.containers\\n {2}hint: .*--force-conflicts`));
+    const forced = await apply('--force-conflicts', 'a.sh');
+    assert.equal(forced.code, 3);
+    assert.match(forced.stderr, new RegExp(`pod/${name}: the Pod already exists with a different spec.*\\n {2}hint: re-run with --replace`));
+    const replaced = await apply('--force-conflicts', '--replace', 'a.sh');
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, new RegExp(`^pod/${name} replaced$`, 'm'));
+    assert.equal((fake.get('pods', 'default', name)?.spec as { containers: { command: string[] }[] }).containers[0]?.command[0], 'nix-shell');
+  });
+
+  it('KUBECONFIG lists merge with the first file winning; --context and the context namespace are used', async () => {
+    const other = join(dir, 'other');
+    writeFileSync(other, fake.kubeconfig('view', 'team-y', 'fake').replace(`"${fake.url}"`, '"https://127.0.0.1:1"'));
+    writeFileSync(join(dir, 'second'), fake.kubeconfig('admin', 'default', 'second'));
+    // First wins: "fake" from kc (admin), not from "other"; the namespace comes from the context.
+    writeFileSync(join(dir, 'c.sh'), script('#! nix-shell -i bash -p hello'));
+    const r = await runCli(['apply', '--dry-run=server', 'c.sh'], dir, { HOME: dir, KUBECONFIG: `${kc}:${other}` });
+    assert.equal(r.code, 0, r.stderr);
+    const viaContext = await runCli(['apply', '--dry-run=server', '--context', 'second', 'c.sh'], dir, { HOME: dir, KUBECONFIG: `${other}:${join(dir, 'second')}` });
+    assert.equal(viaContext.code, 0, viaContext.stderr);
+    const unknown = await runCli(['apply', '--context', 'nope', 'a.sh'], dir, { HOME: dir, KUBECONFIG: kc });
+    assert.equal(unknown.code, 3);
+    assert.match(unknown.stderr, /context "nope" does not exist/);
+  });
 });

@@ -95,6 +95,10 @@ export class FakeKube {
     return [...this.objects.entries()].filter(([k]) => k.startsWith(`${resource}/${ns === undefined ? '' : `${ns}/`}`)).map(([, s]) => this.output(s));
   }
 
+  deleteObject(resource: Resource, ns: string, name: string): void {
+    this.remove(resource, ns, name);
+  }
+
   /** Server-side apply as another field manager would (a test's stand-in for kubectl or a controller). */
   applyAs(manager: string, resource: Resource, ns: string, obj: Obj, force = true): void {
     this.patch(resource, ns, String(getPath(obj, ['metadata', 'name'])), obj, 'application/apply-patch+yaml', manager, force, false);
