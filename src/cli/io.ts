@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Run `cleanup` on Ctrl-C, then exit 130 (only the real process wires this). */
+  onInterrupt?: (cleanup: () => Promise<void>) => void;
 }
 
 export function processIo(): CliIo {
@@ -12,5 +14,11 @@ export function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
+    onInterrupt: (cleanup) => {
+      process.once('SIGINT', () => {
+        process.stderr.write('\ninterrupted: deleting what was created…\n');
+        void cleanup().finally(() => process.exit(130));
+      });
+    },
   };
 }

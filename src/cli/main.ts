@@ -112,6 +112,32 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
         ),
       );
     });
+  const diff = program.command('diff').description('show what apply would change: a server-side dry run compared with the live objects (exit 1 when they differ)').argument('[paths...]', 'script files or folders', []);
+  clusterFlags(diff)
+    .option('--image <image>', 'container image for the Pods')
+    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
+    .option('--force-conflicts', 'compare as if taking over fields that another field manager owns')
+    .option('--prune', 'also show what apply --prune would delete')
+    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap', 'nixpod')
+    .action(async (paths: string[], o: Record<string, unknown>) => {
+      const { runDiff } = await import('./commands/diff.js');
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
+      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, version: version() }, io));
+    });
+
+  const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);
+  clusterFlags(run)
+    .option('--image <image>', 'container image for the Pod')
+    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
+    .option('--keep', 'keep the ConfigMap and Pod afterwards')
+    .option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m)', duration, 3_600_000)
+    .action(async (script: string, args: string[], o: Record<string, unknown>) => {
+      const { runRun } = await import('./commands/run.js');
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
+      setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version(), ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}) }, io));
+    });
   return program;
 }
 

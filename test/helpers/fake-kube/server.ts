@@ -29,6 +29,7 @@ export interface RecordedRequest {
   contentType: string | undefined;
   user: string | undefined;
   status: number;
+  body: string;
 }
 
 export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & ({ kind: 'status'; status: 429 | 500 | 503; retryAfter?: number } | { kind: 'reset' } | { kind: 'latency'; ms: number });
@@ -109,7 +110,7 @@ export class FakeKube {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://x');
     const query = Object.fromEntries(url.searchParams);
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'], user: undefined, status: 0 };
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'], user: undefined, status: 0, body: '' };
     this.requests.push(rec);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       rec.status = status;
@@ -124,6 +125,7 @@ export class FakeKube {
       else return send(fault.status, status(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 429 ? 'the server has received too many requests and has asked us to try again later' : 'an error on the server ("injected") has prevented the request from succeeding'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
     }
     const body = await readBody(req);
+    rec.body = body;
     const open = ['/version', '/healthz', '/livez', '/readyz'].includes(url.pathname);
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const user = auth !== undefined ? this.opts.users?.[auth] : undefined;

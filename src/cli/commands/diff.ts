@@ -1,0 +1,56 @@
+import type { Explained } from '../../cluster/explain.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import type { ClusterOptions } from './apply.js';
+import { checkAndRender } from './prepare.js';
+
+export interface DiffCommandOptions extends ClusterOptions {
+  paths: string[];
+  image: string | undefined;
+  templates: string | undefined;
+  fieldManager: string;
+  forceConflicts: boolean;
+  prune: boolean;
+  applyset: string;
+  version: string;
+}
+
+/** `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 3 on errors (as kubectl diff: 2 or more). */
+export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
+  if (!rendered) return EXIT.problems;
+  const [{ connect }, { Api }, { mapLimit }, { diffObject, diffDeletion }, applyset] = await Promise.all([
+    import('../../cluster/config.js'),
+    import('../../cluster/http.js'),
+    import('../../cluster/apply.js'),
+    import('../../cluster/diff.js'),
+    import('../../cluster/applyset.js'),
+  ]);
+  const conn = await connect(opts, io.env);
+  const api = new Api(conn, undefined, `nixpod/${opts.version}`);
+  const id = applyset.applySetId(opts.applyset, conn.namespace);
+  const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
+  const results = await mapLimit(objects, 8, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
+  const errors: Explained[] = [];
+  let differs = false;
+  for (const r of results) {
+    if ('error' in r) errors.push(r.error);
+    else if (r.diff !== '') {
+      differs = true;
+      io.stdout(r.diff);
+    }
+  }
+  if (opts.prune && errors.length === 0) {
+    const keep = new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`]));
+    for (const c of await applyset.pruneCandidates(api, conn.namespace, id, keep)) {
+      const d = await diffDeletion(api, conn.namespace, c.kind, c.name);
+      if (d !== '') {
+        differs = true;
+        io.stdout(d);
+      }
+    }
+  }
+  for (const e of errors) io.stderr(`nixpod: error: ${e.message}\n  hint: ${e.hint}\n`);
+  if (errors.length > 0) return EXIT.cluster;
+  return differs ? EXIT.problems : EXIT.ok;
+}

@@ -1,0 +1,57 @@
+import { unifiedDiff } from '../core/diff.js';
+import type { Manifest } from '../core/render/manifests.js';
+import { toYaml, type Json } from '../core/render/yaml-emit.js';
+import { describe, objectPath } from './apply.js';
+import { explainError, explainResponse, type Explained } from './explain.js';
+import type { Api } from './http.js';
+
+/** Fields the server sets: left out of a diff, as kubectl diff does. */
+function comparable(body: string | null): string {
+  if (body === null) return '';
+  const o = JSON.parse(body) as { metadata?: Record<string, unknown>; status?: unknown };
+  delete o.status;
+  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation']) delete o.metadata?.[k];
+  return toYaml(sortKeys(o) as { [key: string]: Json });
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+const label = (side: string, kind: string, ns: string, name: string) => `${side}/v1.${kind}.${ns}.${name}`;
+
+/** The live object against what a server-side dry-run apply would make of it: a unified diff, '' when equal. */
+export async function diffObject(api: Api, namespace: string, obj: Manifest, fieldManager: string, force: boolean): Promise<{ diff: string } | { error: Explained }> {
+  const kind = String(obj.kind);
+  const name = String((obj.metadata as { name?: unknown }).name);
+  const ns = (obj.metadata as { namespace?: string }).namespace ?? namespace;
+  const what = describe(kind, name);
+  try {
+    const live = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
+    if (live.status !== 200 && live.status !== 404) return { error: explainResponse(live, what, ns) };
+    const merged = await api.send({
+      method: 'PATCH',
+      path: objectPath(kind, ns, name),
+      query: { fieldManager, force: force ? 'true' : undefined, dryRun: 'All', fieldValidation: 'Strict' },
+      contentType: 'application/apply-patch+yaml',
+      body: JSON.stringify(obj),
+    });
+    if (merged.status !== 200 && merged.status !== 201) return { error: explainResponse(merged, what, ns) };
+    return { diff: diffTexts(comparable(live.status === 200 ? live.body : null), comparable(merged.body), kind, ns, name) };
+  } catch (e) {
+    return { error: explainError(e, what, api.conn.server) };
+  }
+}
+
+/** What --prune would delete, as a diff to nothing. */
+export async function diffDeletion(api: Api, namespace: string, kind: string, name: string): Promise<string> {
+  const live = await api.send({ method: 'GET', path: objectPath(kind, namespace, name) });
+  return live.status === 200 ? diffTexts(comparable(live.body), '', kind, namespace, name) : '';
+}
+
+function diffTexts(a: string, b: string, kind: string, ns: string, name: string): string {
+  const d = unifiedDiff(a, b, label('live', kind, ns, name), label('merged', kind, ns, name));
+  return d === '' ? '' : `diff -u -N ${label('live', kind, ns, name)} ${label('merged', kind, ns, name)}\n${d}`;
+}

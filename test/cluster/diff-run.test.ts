@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { runCli, script, tempTree } from '../helpers/cli.js';
+import { FakeKube } from '../helpers/fake-kube/server.js';
+
+describe('nixpod diff and nixpod run', () => {
+  let fake: FakeKube;
+  let dir: string;
+  let kc: string;
+  const cli = (...args: string[]) => runCli([args[0] as string, '--kubeconfig', kc, ...args.slice(1)], dir, { HOME: dir });
+
+  before(async () => {
+    fake = await new FakeKube({
+      users: { admin: { name: 'admin' } },
+      kubelet: (pod) => {
+        const args = ((pod.spec as { containers: { args?: string[] }[] }).containers[0]?.args ?? []).join(' ');
+        const code = /exit=(\d+)/.exec(args)?.[1];
+        return { lines: [`args: ${args}`, 'bye'], exitCode: Number(code ?? 0) };
+      },
+    }).start();
+  });
+  after(() => fake.close());
+  beforeEach(() => {
+    dir = tempTree({ 'd1.sh': script('#! nix-shell -i bash -p jq'), 'd2.sh': script('#! nix-shell -i bash -p curl') });
+    kc = join(dir, 'kubeconfig');
+    writeFileSync(kc, fake.kubeconfig('admin'));
+    fake.requests.length = 0;
+  });
+
+  it('diff: exit 1 with a unified diff before apply, 0 after; --prune shows what would go; nothing is stored', async () => {
+    const before1 = await cli('diff', 'd1.sh');
+    assert.equal(before1.code, 1, before1.stderr);
+    assert.match(before1.stdout, /^diff -u -N live\/v1\.ConfigMap\.default\.d1-sh-\S+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n--- live\/v1\.ConfigMap\.default\.d1-sh-\S+\n\+\+\+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/);
+    assert.ok(fake.requests.filter((r) => r.method === 'PATCH').every((r) => r.query.dryRun === 'All'));
+    assert.equal(fake.list('configmaps', 'default').length, 0);
+    assert.equal((await cli('apply', '--prune', 'd1.sh', 'd2.sh')).code, 0);
+    const same = await cli('diff', '--prune', 'd1.sh', 'd2.sh');
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.equal(same.stdout, '');
+    const gone = await cli('diff', '--prune', 'd1.sh');
+    assert.equal(gone.code, 1);
+    assert.match(gone.stdout, /^diff -u -N live\/v1\.Pod\.default\.d2-sh-\S+ merged\/v1\.Pod\.default\.d2-sh-\S+$/m);
+    assert.match(gone.stdout, /^@@ -1,\d+ \+0,0 @@$/m);
+  });
+
+  it('run: passes the arguments, streams the log, exits with the script code, then deletes both objects', async () => {
+    const ok = await cli('run', 'd1.sh', '--', 'hello', 'a b');
+    assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+    assert.equal(ok.stdout, 'args: hello a b\nbye\n');
+    const created = fake.requests.find((r) => r.method === 'PATCH' && r.path.includes('/pods/'));
+    assert.deepEqual(JSON.parse(created?.body ?? '{}').spec.containers[0].args, ['hello', 'a b']);
+    const name = /pod\/(\S+) started/.exec(ok.stderr)?.[1] ?? '';
+    assert.match(name, /^d1-sh-[0-9a-f]{10}-[0-9a-f]{5}$/);
+    assert.equal(fake.get('pods', 'default', name), undefined);
+    assert.equal(fake.get('configmaps', 'default', name), undefined);
+    const failed = await cli('run', 'd1.sh', '--', 'exit=3');
+    assert.equal(failed.code, 3);
+    assert.match(failed.stderr, /failed: the script exited with code 3/);
+  });
+
+  it('run --keep keeps the objects', async () => {
+    const r = await cli('run', '--keep', 'd2.sh');
+    assert.equal(r.code, 0, r.stderr);
+    const name = /kept configmap\/(\S+)/.exec(r.stderr)?.[1] ?? '';
+    assert.ok(fake.get('configmaps', 'default', name) && fake.get('pods', 'default', name));
+    rmSync(join(dir, 'd2.sh'));
+  });
+});
