@@ -36,9 +36,21 @@ export function objectPath(kind: string, namespace: string, name?: string): stri
 export const describe = (kind: string, name: string): string => `${kind.toLowerCase()}/${name}`;
 
 const nameOf = (o: Manifest): string => String((o.metadata as { name?: unknown }).name);
-const rvOf = (body: string): string | undefined => {
+
+type ManagedFields = { manager?: string; operation?: string; time?: string; fieldsV1?: unknown }[];
+
+/**
+ * What a no-op apply leaves alone: the field manager's own managedFields entry
+ * (its time and fields). Not the resourceVersion, which status updates change.
+ */
+function fingerprint(meta: { managedFields?: ManagedFields } | undefined, manager: string): string | undefined {
+  const e = meta?.managedFields?.find((m) => m.manager === manager && m.operation === 'Apply');
+  return e && JSON.stringify([e.time, e.fieldsV1]);
+}
+
+const fingerprintOf = (body: string, manager: string): string | undefined => {
   try {
-    return (JSON.parse(body) as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    return fingerprint((JSON.parse(body) as { metadata?: { managedFields?: ManagedFields } }).metadata, manager);
   } catch {
     return undefined;
   }
@@ -48,7 +60,7 @@ const rvOf = (body: string): string | undefined => {
  * Server-side apply of one object, sent exactly as rendered (no typed model
  * in between to drop fields). A GET first tells created / configured / unchanged.
  */
-export async function applyObject(api: Api, namespace: string, obj: Manifest, s: ApplySettings, script: string | null): Promise<ObjectResult> {
+export async function applyObject(api: Api, namespace: string, obj: Manifest, s: ApplySettings, script: string | null, prior?: Map<string, string>): Promise<ObjectResult> {
   const kind = String(obj.kind);
   const name = nameOf(obj);
   const ns = (obj.metadata as { namespace?: string }).namespace ?? namespace;
@@ -56,10 +68,16 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
   if (s.dryRun === 'client') return { ...base, action: 'serverside-applied' };
   const what = describe(kind, name);
   try {
-    const before = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
-    if (before.status !== 200 && before.status !== 404) return { ...base, action: 'failed', error: explainResponse(before, what, ns) };
+    // Our managedFields entry before: from one LIST for all objects (`prior`), else one GET.
+    let before: string | undefined;
+    if (prior) before = prior.get(`${kind}/${name}`);
+    else {
+      const g = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
+      if (g.status !== 200 && g.status !== 404) return { ...base, action: 'failed', error: explainResponse(g, what, ns) };
+      before = g.status === 200 ? fingerprintOf(g.body, s.fieldManager) : undefined;
+    }
     let r = await patch(api, kind, ns, name, obj, s);
-    if (r.status === 422 && s.replace && kind === 'Pod' && before.status === 200 && /pod updates may not change fields/.test(r.body)) {
+    if (r.status === 422 && s.replace && kind === 'Pod' && /pod updates may not change fields/.test(r.body)) {
       if (s.dryRun === 'server') return { ...base, action: 'replaced' };
       const gone = await deleteAndWait(api, kind, ns, name);
       if (gone) return { ...base, action: 'failed', error: gone };
@@ -67,8 +85,8 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
       if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
     }
     if (r.status !== 200 && r.status !== 201) return { ...base, action: 'failed', error: explainResponse(r, what, ns) };
-    if (r.status === 201 || before.status === 404) return { ...base, action: 'created' };
-    return { ...base, action: rvOf(r.body) === rvOf(before.body) ? 'unchanged' : 'configured' };
+    if (r.status === 201) return { ...base, action: 'created' };
+    return { ...base, action: before !== undefined && fingerprintOf(r.body, s.fieldManager) === before ? 'unchanged' : 'configured' };
   } catch (e) {
     return { ...base, action: 'failed', error: explainError(e, what, api.conn.server) };
   }
@@ -111,5 +129,19 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
     for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** Our managedFields entries of the objects nixpod manages in a namespace, by `Kind/name`: one LIST per kind instead of a GET per object. */
+export async function priorVersions(api: Api, namespace: string, kinds: readonly string[], manager: string): Promise<Map<string, string> | undefined> {
+  const out = new Map<string, string>();
+  for (const kind of kinds) {
+    const r = await api.send({ method: 'GET', path: objectPath(kind, namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } });
+    if (r.status !== 200) return undefined;
+    for (const item of (JSON.parse(r.body) as { items?: { metadata?: { name?: string; managedFields?: ManagedFields } }[] }).items ?? []) {
+      const f = fingerprint(item.metadata, manager);
+      if (item.metadata?.name && f) out.set(`${kind}/${item.metadata.name}`, f);
+    }
+  }
   return out;
 }

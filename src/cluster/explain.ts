@@ -56,7 +56,7 @@ export function explainError(e: unknown, what: string, server: string): Explaine
     const tls = /certificate|self.signed|unable to verify/i.test(e.message);
     return {
       kind: 'transport',
-      message: `${what}: cannot reach ${server}: ${e.message}`,
+      message: `${what}: cannot reach ${server}: ${e.message.replace(/^cannot reach the API server: /, '')}`,
       hint: tls ? 'the server certificate is not trusted: check certificate-authority in the kubeconfig' : 'check that the cluster is up and the kubeconfig points at it; re-running converges',
     };
   }

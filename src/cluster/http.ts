@@ -1,5 +1,6 @@
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { NixpodError } from '../core/errors.js';
 import type { Connection } from './config.js';
 
 export interface ApiResponse {
@@ -16,13 +17,14 @@ export interface RequestSpec {
   contentType?: string;
 }
 
-/** A transport failure (no HTTP status): refused, reset, TLS, timeout. */
-export class TransportError extends Error {
+/** A transport failure (no HTTP status): refused, reset, TLS, timeout. A cluster error when nothing handles it closer. */
+export class TransportError extends NixpodError {
   constructor(
     message: string,
-    readonly code: string | undefined,
+    readonly errno: string | undefined,
   ) {
-    super(message);
+    const tls = /certificate|self.signed|unable to verify/i.test(message);
+    super('cluster', `cannot reach the API server: ${message}`, tls ? 'the server certificate is not trusted: check certificate-authority in the kubeconfig' : 'check that the cluster is up and the kubeconfig points at it');
   }
 }
 
@@ -43,11 +45,18 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 200, maxDelayMs
  * transient: 429 (honouring Retry-After), 5xx, resets and timeouts.
  */
 export class Api {
+  /** Connections are kept open and reused: a few TLS handshakes for hundreds of requests. */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
+
   constructor(
     readonly conn: Connection,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     readonly userAgent = 'nixpod',
   ) {}
+
+  close(): void {
+    this.agent.destroy();
+  }
 
   async send(spec: RequestSpec): Promise<ApiResponse> {
     for (let attempt = 1; ; attempt++) {
@@ -56,7 +65,7 @@ export class Api {
         if (!RETRY_STATUS.has(r.status) || attempt >= this.retry.attempts) return r;
         await sleep(this.delay(attempt, r.headers['retry-after']));
       } catch (e) {
-        if (!(e instanceof TransportError) || !RETRY_CODES.has(e.code ?? '') || attempt >= this.retry.attempts) throw e;
+        if (!(e instanceof TransportError) || !RETRY_CODES.has(e.errno ?? '') || attempt >= this.retry.attempts) throw e;
         await sleep(this.delay(attempt, undefined));
       }
     }
@@ -91,8 +100,9 @@ export class Api {
       path: url.pathname + url.search,
       headers: { accept: 'application/json', 'user-agent': this.userAgent, ...(spec.contentType ? { 'content-type': spec.contentType } : {}) },
       timeout: stream ? 0 : 30_000,
+      ...(url.protocol === 'https:' ? { agent: this.agent } : {}),
     };
-    await this.conn.kc.applyToHTTPSOptions(opts);
+    await this.conn.authenticate(opts);
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     let req!: ReturnType<typeof httpsRequest>;
     const done = new Promise<ApiResponse | IncomingMessage>((resolve, reject) => {

@@ -211,3 +211,31 @@ describe('nixpod apply', () => {
     assert.match(unknown.stderr, /context "nope" does not exist/);
   });
 });
+
+describe('credentials', () => {
+  let fake: FakeKube;
+  before(async () => {
+    fake = await new FakeKube({ users: { 'from-plugin': { name: 'plugin-user' } }, kubelet: () => null }).start();
+  });
+  after(() => fake.close());
+
+  it('an exec credential plugin goes through @kubernetes/client-node, and the token is never printed', async () => {
+    const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq'), 'cred.sh': '#!/bin/sh\necho \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-plugin"}}\'\n' });
+    const { chmodSync } = await import('node:fs');
+    chmodSync(join(dir, 'cred.sh'), 0o755);
+    const kc = fake.kubeconfig('unused').replace(/users: \[.*\]/, `users: [{name: fake, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${join(dir, 'cred.sh')}, interactiveMode: Never}}}]`);
+    writeFileSync(join(dir, 'kc'), kc);
+    const r = await runCli(['apply', '--kubeconfig', join(dir, 'kc'), 'a.sh'], dir, { HOME: dir, PATH: process.env.PATH });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fake.requests.every((x) => x.user === 'plugin-user'));
+    assert.doesNotMatch(r.stdout + r.stderr, /from-plugin/);
+  });
+
+  it('TLS is verified: a server the kubeconfig does not trust is refused, with a hint', async () => {
+    const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq') });
+    writeFileSync(join(dir, 'kc'), fake.kubeconfig('from-plugin').replace(/certificate-authority-data: [A-Za-z0-9+/=]+/, 'certificate-authority-data: ""'));
+    const r = await runCli(['apply', '--kubeconfig', join(dir, 'kc'), 'a.sh'], dir, { HOME: dir });
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /cannot reach the API server: .*certificate.*\n {2}hint: the server certificate is not trusted/);
+  });
+});

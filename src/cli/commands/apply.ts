@@ -34,7 +34,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code (and client-node, ~0.8 s to load) only now.
-  const [{ connect }, { Api }, { applyObject, ensureNamespace, mapLimit }, applyset, { waitForPods }] = await Promise.all([
+  const [{ connect }, { Api }, { applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([
     import('../../cluster/config.js'),
     import('../../cluster/http.js'),
     import('../../cluster/apply.js'),
@@ -43,49 +43,55 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   ]);
   const conn = await connect(opts, io.env);
   const api = new Api(conn, undefined, `nixpod/${opts.version}`);
-  const ns = conn.namespace;
-  const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
-  const results: ObjectResult[] = [];
-  const report = (r: ObjectResult) => {
-    results.push(r);
-    if (opts.output === 'text') {
-      if (r.error) io.stderr(`nixpod: error: ${r.error.message}\n  hint: ${r.error.hint}\n`);
-      else io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
+  try {
+    const ns = conn.namespace;
+    const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
+    const results: ObjectResult[] = [];
+    const report = (r: ObjectResult) => {
+      results.push(r);
+      if (opts.output === 'text') {
+        if (r.error) io.stderr(`nixpod: error: ${r.error.message}\n  hint: ${r.error.hint}\n`);
+        else io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
+      }
+    };
+    if (opts.createNamespace) {
+      const r = await ensureNamespace(api, ns, settings);
+      if (r) report(r);
+      if (r?.error) return finish(results, [], opts, io);
     }
-  };
-  if (opts.createNamespace) {
-    const r = await ensureNamespace(api, ns, settings);
-    if (r) report(r);
-    if (r?.error) return finish(results, [], opts, io);
-  }
-  const id = applyset.applySetId(opts.applyset, ns);
-  const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
-  if (opts.prune) {
-    const parent = await applyObject(api, ns, applyset.applySetParent(opts.applyset, ns, opts.version), settings, null);
-    if (parent.error) {
-      report(parent);
-      return finish(results, [], opts, io);
+    const id = applyset.applySetId(opts.applyset, ns);
+    const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
+    if (opts.prune) {
+      const parent = await applyObject(api, ns, applyset.applySetParent(opts.applyset, ns, opts.version), settings, null);
+      if (parent.error) {
+        report(parent);
+        return finish(results, [], opts, io);
+      }
     }
+    // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
+    const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, ['ConfigMap', 'Pod'], opts.fieldManager);
+    // Scripts in parallel (bounded); in each, the ConfigMap before its Pod.
+    await mapLimit(rendered, opts.concurrency, async (s) => {
+      const [cm, pod] = s.objects();
+      const first = await applyObject(api, ns, member(cm), settings, s.path, prior);
+      report(first);
+      if (first.error) report({ script: s.path, kind: 'Pod', name: s.name, namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: { kind: 'other', message: `pod/${s.name}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' } });
+      else report(await applyObject(api, ns, member(pod), settings, s.path, prior));
+    });
+    if (opts.prune) {
+      if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
+      else for (const r of await applyset.prune(api, ns, id, new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`])), opts.dryRun)) report({ ...r, action: r.action === 'deleted' ? 'deleted' : r.action });
+    }
+    let outcomes: PodOutcome[] = [];
+    if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
+      const logLine = opts.logs ? (script: string, line: string) => io.stdout(`[${script}] ${line}\n`) : undefined;
+      outcomes = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), opts.timeoutMs, logLine);
+      if (opts.output === 'text') for (const o of outcomes) io.stderr(describeOutcome(o));
+    }
+    return finish(results, outcomes, opts, io);
+  } finally {
+    api.close();
   }
-  // Scripts in parallel (bounded); in each, the ConfigMap before its Pod.
-  await mapLimit(rendered, opts.concurrency, async (s) => {
-    const [cm, pod] = s.objects();
-    const first = await applyObject(api, ns, member(cm), settings, s.path);
-    report(first);
-    if (first.error) report({ script: s.path, kind: 'Pod', name: s.name, namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: { kind: 'other', message: `pod/${s.name}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' } });
-    else report(await applyObject(api, ns, member(pod), settings, s.path));
-  });
-  if (opts.prune) {
-    if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
-    else for (const r of await applyset.prune(api, ns, id, new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`])), opts.dryRun)) report({ ...r, action: r.action === 'deleted' ? 'deleted' : r.action });
-  }
-  let outcomes: PodOutcome[] = [];
-  if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
-    const logLine = opts.logs ? (script: string, line: string) => io.stdout(`[${script}] ${line}\n`) : undefined;
-    outcomes = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), opts.timeoutMs, logLine);
-    if (opts.output === 'text') for (const o of outcomes) io.stderr(describeOutcome(o));
-  }
-  return finish(results, outcomes, opts, io);
 }
 
 function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[], opts: ApplyCommandOptions, io: CliIo): number {

@@ -28,29 +28,33 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
   ]);
   const conn = await connect(opts, io.env);
   const api = new Api(conn, undefined, `nixpod/${opts.version}`);
-  const id = applyset.applySetId(opts.applyset, conn.namespace);
-  const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
-  const results = await mapLimit(objects, 8, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
-  const errors: Explained[] = [];
-  let differs = false;
-  for (const r of results) {
-    if ('error' in r) errors.push(r.error);
-    else if (r.diff !== '') {
-      differs = true;
-      io.stdout(r.diff);
-    }
-  }
-  if (opts.prune && errors.length === 0) {
-    const keep = new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`]));
-    for (const c of await applyset.pruneCandidates(api, conn.namespace, id, keep)) {
-      const d = await diffDeletion(api, conn.namespace, c.kind, c.name);
-      if (d !== '') {
+  try {
+    const id = applyset.applySetId(opts.applyset, conn.namespace);
+    const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
+    const results = await mapLimit(objects, 8, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
+    const errors: Explained[] = [];
+    let differs = false;
+    for (const r of results) {
+      if ('error' in r) errors.push(r.error);
+      else if (r.diff !== '') {
         differs = true;
-        io.stdout(d);
+        io.stdout(r.diff);
       }
     }
+    if (opts.prune && errors.length === 0) {
+      const keep = new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`]));
+      for (const c of await applyset.pruneCandidates(api, conn.namespace, id, keep)) {
+        const d = await diffDeletion(api, conn.namespace, c.kind, c.name);
+        if (d !== '') {
+          differs = true;
+          io.stdout(d);
+        }
+      }
+    }
+    for (const e of errors) io.stderr(`nixpod: error: ${e.message}\n  hint: ${e.hint}\n`);
+    if (errors.length > 0) return EXIT.cluster;
+    return differs ? EXIT.problems : EXIT.ok;
+  } finally {
+    api.close();
   }
-  for (const e of errors) io.stderr(`nixpod: error: ${e.message}\n  hint: ${e.hint}\n`);
-  if (errors.length > 0) return EXIT.cluster;
-  return differs ? EXIT.problems : EXIT.ok;
 }

@@ -69,6 +69,7 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
     return outcome.exitCode ?? EXIT.ok;
   } finally {
     await cleanup();
+    api.close();
     if (opts.keep) io.stderr(`kept configmap/${name} and pod/${name}\n`);
   }
 }

@@ -18,6 +18,8 @@ import { testPki } from './tls.js';
 export interface FakeKubeOptions {
   /** token -> user; `verbs` limits what the user may do (else everything). */
   users?: Record<string, { name: string; verbs?: string[] }>;
+  /** Milliseconds added to every response: a network round trip (the loopback has none). */
+  latencyMs?: number;
   /** What a Pod does once started: its log lines and exit code; `null` leaves it Pending. */
   kubelet?: (pod: Obj) => { lines: string[]; exitCode: number; runMs?: number; reason?: string } | null;
 }
@@ -126,6 +128,7 @@ export class FakeKube {
     }
     const body = await readBody(req);
     rec.body = body;
+    if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
     const open = ['/version', '/healthz', '/livez', '/readyz'].includes(url.pathname);
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const user = auth !== undefined ? this.opts.users?.[auth] : undefined;
@@ -234,8 +237,9 @@ export class FakeKube {
     meta.resourceVersion = String(++this.rv);
     const s = { obj: o, owners };
     this.put(resource, ns, String(meta.name), s);
-    this.emit(type, resource, ns, this.output(s));
-    return this.output(s);
+    const out = this.output(s);
+    this.emit(type, resource, ns, out);
+    return out;
   }
 
   private create(resource: Resource, ns: string, doc: Obj, manager: string, dryRun: boolean): { status: number; body: unknown } {
@@ -411,7 +415,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseBody(body: string, contentType: string | undefined): Obj {
   if (contentType?.includes('protobuf')) throw new ApiError(415, status(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml'));
   try {
-    const doc = (contentType?.includes('yaml') ? parseYaml(body) : JSON.parse(body)) as unknown;
+    // apply-patch+yaml bodies are JSON in practice (kubectl and nixpod both send JSON): try that first.
+    const doc = (contentType?.includes('yaml') && !/^\s*[{[]/.test(body) ? parseYaml(body) : JSON.parse(body)) as unknown;
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
     return doc as Obj;
   } catch (e) {
