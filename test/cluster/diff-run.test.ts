@@ -68,3 +68,59 @@ describe('nixpod diff and nixpod run', () => {
     rmSync(join(dir, 'd2.sh'));
   });
 });
+
+describe('why Pods fail or are stuck, and admission', () => {
+  it('reads the reasons from the Pod status', async () => {
+    const { podOutcome } = await import('../../src/cluster/pods.js');
+    const waiting = (reason: string, message = '') => ({ status: { phase: 'Pending', containerStatuses: [{ state: { waiting: { reason, message } } }] } });
+    assert.equal(podOutcome('s', 'p', waiting('ImagePullBackOff', 'Back-off pulling image "nixos/nix:nope"')).reason, 'ImagePullBackOff: Back-off pulling image "nixos/nix:nope"');
+    assert.equal(podOutcome('s', 'p', waiting('CreateContainerConfigError')).reason, 'CreateContainerConfigError');
+    assert.equal(podOutcome('s', 'p', waiting('ContainerCreating')).reason, null);
+    assert.equal(podOutcome('s', 'p', { status: { phase: 'Failed', containerStatuses: [{ state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] } }).reason, 'OOMKilled: the script ran out of memory');
+    assert.equal(podOutcome('s', 'p', { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] } }).reason, 'Unschedulable: 0/3 nodes are available');
+    assert.match(podOutcome('s', 'p', { status: { phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' } }).reason ?? '', /^DeadlineExceeded: /);
+    assert.match(podOutcome('s', 'p', { status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' } }).reason ?? '', /^Evicted: /);
+    assert.equal(podOutcome('s', 'p', undefined).phase, 'Gone');
+  });
+
+  it('a Pod Security rejection says the image runs as root; 422 names the fields', async () => {
+    const fake = await new FakeKube({ users: { admin: { name: 'admin' } }, kubelet: () => null }).start();
+    try {
+      const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq') });
+      writeFileSync(join(dir, 'kc'), fake.kubeconfig('admin'));
+      fake.faults.push({ match: (r) => r.method === 'PATCH' && r.path.includes('/pods/'), times: 1, kind: 'reject', status: 403, reason: 'Forbidden', message: 'pods "a" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true' });
+      const r = await runCli(['apply', '--kubeconfig', join(dir, 'kc'), 'a.sh'], dir, { HOME: dir });
+      assert.equal(r.code, 3);
+      assert.match(r.stderr, /rejected by admission: .*violates PodSecurity.*\n {2}hint: the nixos\/nix image runs as root/);
+      const tpl = tempTree({ 'configmap.yaml.hbs': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Name\n' });
+      const bad = await runCli(['apply', '--kubeconfig', join(dir, 'kc'), '--templates', tpl, 'a.sh'], dir, { HOME: dir });
+      assert.equal(bad.code, 3);
+      assert.match(bad.stderr, /ConfigMap "Not_A_Name" is invalid: metadata\.name: .*\n {2}hint: fix metadata\.name/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('run: Ctrl-C deletes what was created and exits 130', async () => {
+    const fake = await new FakeKube({ users: { admin: { name: 'admin' } }, kubelet: () => ({ lines: ['working'], exitCode: 0, runMs: 60_000 }) }).start();
+    try {
+      const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq') });
+      writeFileSync(join(dir, 'kc'), fake.kubeconfig('admin'));
+      const { spawn } = await import('node:child_process');
+      const { BIN } = await import('../helpers/cli.js');
+      const p = spawn(process.execPath, [BIN, 'run', '--kubeconfig', 'kc', 'a.sh'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } });
+      let err = '';
+      p.stderr.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        if (d.includes('started')) setTimeout(() => p.kill('SIGINT'), 300);
+      });
+      const code = await new Promise<number | null>((res) => p.on('exit', res));
+      assert.equal(code, 130, err);
+      const name = /pod\/(\S+) started/.exec(err)?.[1] ?? '';
+      assert.equal(fake.get('pods', 'default', name), undefined);
+      assert.equal(fake.get('configmaps', 'default', name), undefined);
+    } finally {
+      await fake.close();
+    }
+  });
+});

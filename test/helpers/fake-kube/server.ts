@@ -34,7 +34,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & ({ kind: 'status'; status: 429 | 500 | 503; retryAfter?: number } | { kind: 'reset' } | { kind: 'latency'; ms: number });
+export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & ({ kind: 'status'; status: 429 | 500 | 503; retryAfter?: number } | { kind: 'reject'; status: 403 | 422; reason: string; message: string } | { kind: 'reset' } | { kind: 'latency'; ms: number });
 
 interface Stored {
   obj: Obj;
@@ -123,6 +123,7 @@ export class FakeKube {
     if (fault) {
       fault.times--;
       if (fault.kind === 'reset') return void req.socket.destroy();
+      if (fault.kind === 'reject') return send(fault.status, status(fault.status, fault.reason, fault.message));
       if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
       else return send(fault.status, status(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 429 ? 'the server has received too many requests and has asked us to try again later' : 'an error on the server ("injected") has prevented the request from succeeding'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
     }
