@@ -33,7 +33,7 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
     let values: string[] = [];
     const held = placehold(ctx);
     if (held) {
-      const shape = JSON.stringify(held.context);
+      const shape = held.shape;
       // The entries' keys and values come last: their holes are the same for every script of this shape.
       const n = held.values.length;
       values = [...held.values, ...entries.flatMap((e) => [e.key, e.value])];
@@ -60,14 +60,14 @@ export function renderScript(script: CheckedScript, opts: RenderOptions, templat
   return createRenderer(opts, templates)(script);
 }
 
-function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: TemplateName, shape: string, context: unknown, finish: (m: Manifest) => Manifest): Shared {
+function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: TemplateName, shape: string, context: () => unknown, finish: (m: Manifest) => Manifest): Shared {
   const key = `${name}\0${shape}`;
   let entry = cache.get(key);
   if (entry === undefined) {
     entry = null;
     try {
       const origin = templates.origin(name);
-      const doc = parseRendered(templates.render(name, context, true), origin);
+      const doc = parseRendered(templates.render(name, context(), true), origin);
       if (isExactSkeleton(doc)) {
         const tree = finish(checkedManifest(doc, origin));
         entry = { tree, text: textSkeleton(tree) };

@@ -29,34 +29,57 @@ const HOLE_RE = /\uE004(\d+)\.([kv])(\d+)\uE005/;
 const ANY_MARK = /[\uE000-\uE005]/;
 
 export interface Placeheld {
-  context: unknown;
+  /** The context with placeholders for its values; built on demand (once per new shape). */
+  context(): unknown;
+  /** Identifies the placeholder context: scripts with equal shapes render the same skeleton. */
+  shape: string;
   values: string[];
 }
 
-/** Replace every non-empty string value (not keys) by a placeholder; "" stays, so `{{#if}}` sees the same truthiness. */
+/**
+ * Replace every non-empty string value (not keys) by a placeholder; "" stays,
+ * so `{{#if}}` sees the same truthiness. Per script only the values and the
+ * shape (a JSON-like description of everything but the values) are made.
+ */
 export function placehold(context: unknown): Placeheld | undefined {
   const values: string[] = [];
   let clash = false;
-  const walk = (v: unknown): unknown => {
+  const describe = (v: unknown): string => {
     if (typeof v === 'string') {
-      if (v === '') return v;
+      if (v === '') return '""';
       if (ANY_MARK.test(v)) clash = true;
-      return `${RAW_OPEN}${values.push(v) - 1}${RAW_CLOSE}`;
+      values.push(v);
+      return '$';
     }
     if (Array.isArray(v)) {
-      const out: unknown[] = new Array(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = walk(v[i]);
-      return out;
+      let out = '[';
+      for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + describe(v[i]);
+      return out + ']';
     }
     if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) out[k] = walk((v as Record<string, unknown>)[k]);
-      return out;
+      let out = '{';
+      let first = true;
+      for (const k of Object.keys(v)) {
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + describe((v as Record<string, unknown>)[k]);
+        first = false;
+      }
+      return out + '}';
     }
-    return v;
+    return v === undefined ? 'u' : JSON.stringify(v);
   };
-  const held = walk(context);
-  return clash ? undefined : { context: held, values };
+  const shape = describe(context);
+  if (clash) return undefined;
+  const build = (): unknown => {
+    let n = 0;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return v === '' ? v : `${RAW_OPEN}${n++}${RAW_CLOSE}`;
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).map((k) => [k, walk((v as Record<string, unknown>)[k])]));
+      return v;
+    };
+    return walk(context);
+  };
+  return { context: build, shape, values };
 }
 
 /** What the `json` helper prints: placeholders become JSON-marked ones. */
