@@ -36,13 +36,15 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
   const hb = makeEngine();
   const fns = new Map<TemplateName, { fn: Handlebars.TemplateDelegate; origin: string }>();
   for (const s of sources) {
+    let ast: hbs.AST.Program;
     try {
       // Parse eagerly: compile() is lazy, and a syntax error should surface before any script renders.
-      hb.parse(s.text);
+      ast = hb.parse(s.text);
     } catch (e) {
       throw new RenderError('template', `${s.origin}: ${firstLine(e)}`, 'fix the template syntax (see the README for the template context)');
     }
-    fns.set(s.name, { fn: hb.compile(s.text, { strict: true, noEscape: true }), origin: s.origin });
+    // compile() takes the parsed program: the text is parsed once.
+    fns.set(s.name, { fn: hb.compile(ast, { strict: true, noEscape: true }), origin: s.origin });
   }
   return {
     sources: [...sources],
