@@ -60,6 +60,15 @@ describe('nixpod diff and nixpod run', () => {
     assert.match(failed.stderr, /failed: the script exited with code 3/);
   });
 
+  it('apply -o json prints one document for machines', async () => {
+    const r = await cli('apply', '-o', 'json', 'd1.sh');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { items: { kind: string; name: string; action: string; namespace: string }[]; summary: Record<string, number> };
+    assert.deepEqual(doc.items.map((i) => i.kind), ['ConfigMap', 'Pod']);
+    assert.ok(doc.items.every((i) => i.namespace === 'default' && /^d1-sh-/.test(i.name)));
+    assert.equal(Object.values(doc.summary).reduce((a, b) => a + b, 0), 2);
+  });
+
   it('run --keep keeps the objects', async () => {
     const r = await cli('run', '--keep', 'd2.sh');
     assert.equal(r.code, 0, r.stderr);
