@@ -69,9 +69,6 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description('check, render and server-side apply each script\'s ConfigMap and Pod')
     .argument('[paths...]', 'script files or folders', []);
   clusterFlags(apply)
-    .option('--image <image>', 'container image for the Pods')
-    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
-    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option('--force-conflicts', 'take over fields that another field manager owns')
     .addOption(new Option('--dry-run <mode>', 'none, client (send nothing) or server (the server checks, nothing is stored)').choices(['none', 'client', 'server']).default('none'))
     .option('--create-namespace', 'create the namespace when it does not exist')
@@ -114,9 +111,6 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     });
   const diff = program.command('diff').description('show what apply would change: a server-side dry run compared with the live objects (exit 1 when they differ)').argument('[paths...]', 'script files or folders', []);
   clusterFlags(diff)
-    .option('--image <image>', 'container image for the Pods')
-    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
-    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option('--force-conflicts', 'compare as if taking over fields that another field manager owns')
     .option('--prune', 'also show what apply --prune would delete')
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap', 'nixpod')
@@ -128,9 +122,6 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);
   clusterFlags(run)
-    .option('--image <image>', 'container image for the Pod')
-    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
-    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option('--keep', 'keep the ConfigMap and Pod afterwards')
     .option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m)', duration, 3_600_000)
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
@@ -141,12 +132,15 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
-/** kubectl's connection flags. */
+/** kubectl's connection flags, and how the objects are rendered and applied: shared by apply, diff and run. */
 function clusterFlags(cmd: Command): Command {
   return cmd
     .option('-n, --namespace <namespace>', 'namespace (default: the context\'s, else default)', namespaceArg)
     .option('--context <name>', 'kubeconfig context to use')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)');
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--image <image>', 'container image for the Pods')
+    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod');
 }
 
 function positiveInt(v: string): number {

@@ -80,7 +80,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     });
     if (opts.prune) {
       if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
-      else for (const r of await applyset.prune(api, ns, id, new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`])), opts.dryRun)) report({ ...r, action: r.action === 'deleted' ? 'deleted' : r.action });
+      else for (const r of await applyset.prune(api, ns, id, new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`])), opts.dryRun)) report(r);
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
