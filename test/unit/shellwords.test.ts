@@ -61,3 +61,18 @@ describe('shebang lines', () => {
     assert.deepEqual(summary('#!/x\n#! nix-shell -p a\rb\n').packages, []);
   });
 });
+
+describe('columns inside quoted and escaped words', () => {
+  it('map each character of the value back to the file', async () => {
+    const { colAt, splitShellWords } = await import('../../src/core/shebang/shellwords.js');
+    const line = { line: 2, args: '-p "import ./x.nix" a\\ b plain', argsCol: 14 };
+    const [, quoted, escaped, plain] = splitShellWords(line).words;
+    assert.ok(quoted && escaped && plain);
+    // `"import ./x.nix"` starts at col 17; the `.` of ./x.nix is its 9th character.
+    assert.equal(quoted.col, 17);
+    assert.equal(colAt(quoted, 'import '.length), 17 + 1 + 'import '.length);
+    assert.equal(colAt(escaped, 1), 17 + '"import ./x.nix" '.length + 2);
+    assert.equal(plain.cols, undefined);
+    assert.equal(colAt(plain, 2), plain.col + 2);
+  });
+});

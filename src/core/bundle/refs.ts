@@ -2,6 +2,7 @@ import type { Position } from '../diagnostic.js';
 import { lexNix } from '../nix/lexer.js';
 import { analyzeNixWord } from '../nix/word.js';
 import type { ShebangModel } from '../shebang/parse.js';
+import { colAt } from '../shebang/shellwords.js';
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|channel:|flake:)/i;
 
@@ -30,13 +31,14 @@ export function findLocalRefs(model: ShebangModel): LocalRef[] {
   if (!a.packagesFlag && !a.exprFlag) {
     for (const w of a.positional) if (!w.value.startsWith('<') && !REMOTE.test(w.value) && !w.value.startsWith('/') && !w.value.startsWith('~')) out.push({ kind: 'expr-file', target: w.value, at: w });
   }
-  const pathsIn = (text: string, at: Position): void => {
+  // `at` is the word itself, or (for --arg, whose value's own position is not kept) the flag.
+  const pathsIn = (text: string, at: Position & { cols?: number[] }, inWord: boolean): void => {
     // Every path literal has a slash: most words need no lexing here.
     if (!text.includes('/')) return;
-    for (const p of analyzeNixWord(text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: at.line, col: at.col + p.offset } });
+    for (const p of analyzeNixWord(text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: at.line, col: inWord ? colAt(at, p.offset) : at.col } });
   };
-  if (a.packagesFlag || a.exprFlag) for (const w of a.positional) pathsIn(w.value, w);
-  for (const [, v] of a.args) if (v.kind === 'arg') pathsIn(v.value, v.at);
+  if (a.packagesFlag || a.exprFlag) for (const w of a.positional) pathsIn(w.value, w, true);
+  for (const [, v] of a.args) if (v.kind === 'arg') pathsIn(v.value, v.at, false);
   for (const w of a.nixPath) {
     const t = includeTarget(w.value);
     if (t !== undefined) out.push({ kind: 'include', target: t, at: w });

@@ -1,6 +1,7 @@
 import { finding, type Finding } from '../diagnostic.js';
 import { analyzeNixWord } from '../nix/word.js';
 import type { ShebangModel } from '../shebang/parse.js';
+import { colAt } from '../shebang/shellwords.js';
 import { pathRefFindings } from './path-refs.js';
 
 /** Each `-p` word must be a Nix expression that stands alone inside `( … )`. */
@@ -13,7 +14,7 @@ export function checkPackages(model: ShebangModel): Finding[] {
     const r = analyzeNixWord(w.value);
     if (r.problem) {
       const p = r.problem;
-      out.push(finding({ line: w.line, col: w.col + p.offset }, 'error', p.rule, `package '${w.value}': ${p.message}`, p.hint));
+      out.push(finding({ line: w.line, col: colAt(w, p.offset) }, 'error', p.rule, `package '${w.value}': ${p.message}`, p.hint));
     } else {
       out.push(...pathRefFindings(w, r.paths, `package '${w.value}'`));
     }

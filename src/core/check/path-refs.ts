@@ -1,13 +1,13 @@
 import { finding, type Finding } from '../diagnostic.js';
 import type { PathRef } from '../nix/word.js';
-import type { Word } from '../shebang/shellwords.js';
+import { colAt, type Word } from '../shebang/shellwords.js';
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|channel:|flake:)/i;
 
 /** Findings for paths a word refers to that cannot be shipped with the script (relative ones are: see core/bundle). */
 export function pathRefFindings(w: Word, refs: readonly PathRef[], what: string): Finding[] {
   return refs.flatMap((r) => {
-    const at = { line: w.line, col: w.col + r.offset };
+    const at = { line: w.line, col: colAt(w, r.offset) };
     if (r.kind === 'absolute') {
       return [finding(at, 'warning', 'absolute-path', `${what} refers to ${r.text}, a path on this machine that the Pod will not have`, 'use a package from nixpkgs, or a URL')];
     }

@@ -10,6 +10,13 @@ export interface Word {
   singleQuoted: boolean;
   /** Set on the pieces of an expanded compound flag (`-ibash` -> `-i -b -a -s -h`). */
   compoundOf?: string;
+  /** The column of each character of `value`, when quotes or escapes make them differ from `col + i`. */
+  cols?: number[];
+}
+
+/** The file column of character `offset` of a word's value. */
+export function colAt(w: Pick<Word, 'col' | 'cols'>, offset: number): number {
+  return w.cols?.[offset] ?? w.col + offset;
 }
 
 export type SplitResult = { words: Word[]; error?: undefined } | { words: Word[]; error: Finding };
@@ -26,13 +33,18 @@ export function splitShellWords(sl: ShebangLine): SplitResult {
   const s = sl.args;
   const words: Word[] = [];
   let cur = '';
+  let cols: number[] = [];
   let start = 0;
   let single = false;
   let quote: '' | "'" | '"' = '';
   let quoteAt = 0;
   const push = (): void => {
-    words.push({ value: cur, line: sl.line, col: sl.argsCol + start, singleQuoted: single });
+    const col = sl.argsCol + start;
+    const w: Word = { value: cur, line: sl.line, col, singleQuoted: single };
+    if (cols.some((c, k) => c !== col + k)) w.cols = cols;
+    words.push(w);
     cur = '';
+    cols = [];
     single = false;
   };
   for (let i = 0; i < s.length; i++) {
@@ -63,8 +75,10 @@ export function splitShellWords(sl: ShebangLine): SplitResult {
       }
       i++;
       cur += s[i];
+      cols.push(sl.argsCol + i);
     } else {
       cur += ch;
+      cols.push(sl.argsCol + i);
     }
   }
   if (quote !== '') {
