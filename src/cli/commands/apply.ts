@@ -33,7 +33,7 @@ export interface ApplyCommandOptions extends ClusterOptions {
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
-  // The cluster code (and client-node, ~0.8 s to load) only now.
+  // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
   const [{ connect }, { Api }, { applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([
     import('../../cluster/config.js'),
     import('../../cluster/http.js'),
