@@ -17,6 +17,7 @@ describe('nixpod apply', () => {
     fake = await new FakeKube({
       users: { admin: { name: 'admin' }, view: { name: 'viewer', verbs: ['get', 'list', 'watch'] } },
       kubelet: (pod) => {
+        if (JSON.stringify(pod).includes('stuck.sh')) return { lines: [], exitCode: 0, stuck: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nixos/nix:nope"' } };
         const failing = JSON.stringify(pod).includes('fails.sh');
         return { lines: ['line one', failing ? 'oops' : 'line two'], exitCode: failing ? 2 : 0 };
       },
@@ -153,6 +154,11 @@ describe('nixpod apply', () => {
     const bad = await apply('--wait', 'fails.sh');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /pod\/fails-sh-\S+ \(fails\.sh\) failed: the script exited with code 2/);
+    // A Pod that never starts: the timeout, the reason, and its latest event.
+    writeFileSync(join(dir, 'stuck.sh'), script('#! nix-shell -i bash -p jq', 'echo never\n'));
+    const stuck = await apply('--wait', '--timeout', '1s', 'stuck.sh');
+    assert.equal(stuck.code, 1);
+    assert.match(stuck.stderr, /pod\/stuck-sh-\S+ \(stuck\.sh\) did not finish: ImagePullBackOff: Back-off pulling image "nixos\/nix:nope"\n {2}event: Failed: Back-off pulling image/);
   });
 
   it('transient failures are retried (429 with Retry-After, 500, reset) and the run converges', async () => {

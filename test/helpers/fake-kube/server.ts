@@ -21,7 +21,7 @@ export interface FakeKubeOptions {
   /** Milliseconds added to every response: a network round trip (the loopback has none). */
   latencyMs?: number;
   /** What a Pod does once started: its log lines and exit code; `null` leaves it Pending. */
-  kubelet?: (pod: Obj) => { lines: string[]; exitCode: number; runMs?: number; reason?: string } | null;
+  kubelet?: (pod: Obj) => { lines: string[]; exitCode: number; runMs?: number; reason?: string; stuck?: { reason: string; message: string } } | null;
 }
 
 export interface RecordedRequest {
@@ -52,6 +52,8 @@ export class FakeKube {
   private readonly events: { rv: number; type: string; resource: Resource; ns: string; obj: Obj }[] = [];
   private readonly watchers = new Set<(e: { type: string; resource: Resource; ns: string; obj: Obj }) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Events (v1), by namespace: what the kubelet reports about Pods. */
+  private readonly podEvents: { ns: string; obj: Obj }[] = [];
   private rv = 100;
   private server: Server | undefined;
   url = '';
@@ -153,6 +155,11 @@ export class FakeKube {
     if (p === '/api/v1') return ok(resourceList());
     if (p === '/openapi/v3') return ok({ paths: { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=nixpodfake' } } });
     if (p === '/openapi/v3/api/v1') return ok(openApiV1());
+    const ev = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(p);
+    if (ev && rec.method === 'GET') {
+      const name = /^involvedObject\.name=(.+)$/.exec(rec.query.fieldSelector ?? '')?.[1];
+      return ok({ kind: 'EventList', apiVersion: 'v1', metadata: {}, items: this.podEvents.filter((e) => e.ns === ev[1] && (name === undefined || getPath(e.obj, ['involvedObject', 'name']) === name)).map((e) => e.obj) });
+    }
     const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?(namespaces|configmaps|pods)(?:\/([^/]+))?(?:\/(log|status))?$/.exec(p);
     if (!m) return { status: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
     const [, ns = '', resource, name, sub] = m as unknown as [string, string | undefined, Resource, string | undefined, string | undefined];
@@ -341,6 +348,18 @@ export class FakeKube {
     const s = this.objects.get(`pods/${ns}/${name}`);
     const plan = this.opts.kubelet ? this.opts.kubelet(s?.obj ?? {}) : { lines: [], exitCode: 0 };
     if (!plan) return;
+    if (plan.stuck) {
+      // Stays Pending with a waiting reason, and says so in an event (an image that cannot be pulled, say).
+      const stuck = plan.stuck;
+      const t = setTimeout(() => {
+        const cur = this.objects.get(`pods/${ns}/${name}`);
+        if (!cur) return;
+        this.podEvents.push({ ns, obj: { type: 'Warning', reason: 'Failed', message: stuck.message, involvedObject: { kind: 'Pod', name, namespace: ns }, lastTimestamp: now() } });
+        this.store('pods', ns, { ...cur.obj, status: { ...(cur.obj.status as Obj), containerStatuses: [{ name: 'main', ready: false, restartCount: 0, state: { waiting: { reason: stuck.reason, message: stuck.message } } }] } }, cur.owners, 'MODIFIED');
+      }, 20);
+      this.timers.add(t);
+      return;
+    }
     const later = (ms: number, f: () => void) => {
       const t = setTimeout(f, ms);
       this.timers.add(t);
