@@ -3,8 +3,10 @@ import { lexNix } from '../nix/lexer.js';
 import { analyzeNixWord } from '../nix/word.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import { colAt } from '../shebang/shellwords.js';
+import { isRemoteTarget, nixPathTarget } from '../check/path-refs.js';
 
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|channel:|flake:)/i;
+/** A path nixpkgs cannot reach by URL or search path, nor absolute or in a home folder: one to ship. */
+const isRelativeLocal = (p: string): boolean => !p.startsWith('<') && !isRemoteTarget(p) && !p.startsWith('/') && !p.startsWith('~');
 
 /**
  * A local file or folder a script's shebang names, which nixpod ships in the
@@ -29,7 +31,7 @@ export function findLocalRefs(model: ShebangModel): LocalRef[] {
   if (model.error) return [];
   const out: LocalRef[] = [];
   if (!a.packagesFlag && !a.exprFlag) {
-    for (const w of a.positional) if (!w.value.startsWith('<') && !REMOTE.test(w.value) && !w.value.startsWith('/') && !w.value.startsWith('~')) out.push({ kind: 'expr-file', target: w.value, at: w });
+    for (const w of a.positional) if (isRelativeLocal(w.value)) out.push({ kind: 'expr-file', target: w.value, at: w });
   }
   // `at` is the word itself, or (for --arg, whose value's own position is not kept) the flag.
   const pathsIn = (text: string, at: Position & { cols?: number[] }, inWord: boolean): void => {
@@ -48,10 +50,8 @@ export function findLocalRefs(model: ShebangModel): LocalRef[] {
 
 /** The relative folder of a `-I [name=]path` entry, if it is one. */
 export function includeTarget(value: string): string | undefined {
-  const eq = value.indexOf('=');
-  const target = eq >= 0 && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? value.slice(eq + 1) : value;
-  if (target === '' || REMOTE.test(target) || target.startsWith('<') || target.startsWith('/') || target.startsWith('~')) return undefined;
-  return target;
+  const target = nixPathTarget(value);
+  return target !== '' && isRelativeLocal(target) ? target : undefined;
 }
 
 /** Relative path literals in a Nix file (`import ./lib.nix`, `callPackage ../pkgs {}`): the files it reads. */

@@ -18,10 +18,15 @@ export function pathRefFindings(w: Word, refs: readonly PathRef[], what: string)
   });
 }
 
+/** The path of a `-I [prefix=]path` entry (a URL keeps its `=`s). */
+export function nixPathTarget(value: string): string {
+  const eq = value.indexOf('=');
+  return eq >= 0 && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? value.slice(eq + 1) : value;
+}
+
 /** `-I [prefix=]path`: relative paths resolve against the Pod's working directory. */
 export function nixPathFinding(w: Word): Finding | undefined {
-  const eq = w.value.indexOf('=');
-  const target = eq >= 0 && !/^[a-z][a-z0-9+.-]*:/i.test(w.value) ? w.value.slice(eq + 1) : w.value;
+  const target = nixPathTarget(w.value);
   if (REMOTE.test(target) || target.startsWith('<')) return undefined;
   if (target.startsWith('/')) {
     return finding(w, 'warning', 'absolute-path', `-I ${w.value}: ${target} will not exist in the Pod, and Nix then silently falls back to the next entry`, 'pin nixpkgs to a URL instead: -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz');
