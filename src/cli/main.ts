@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { NixpodError, UsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { formatError } from './reporter.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -169,7 +170,7 @@ export async function runMain(argv: readonly string[], io: CliIo): Promise<numbe
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof NixpodError) {
-      io.stderr(`nixpod: error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      io.stderr(formatError(e.message, e.hint));
       return e.code === 'cluster' ? EXIT.cluster : EXIT.usage;
     }
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -29,3 +29,8 @@ export function formatSummary(diagnostics: readonly Diagnostic[], scripts: numbe
   const skip = skipped > 0 ? ` (${plural(skipped, 'other file')} skipped: no #! nix-shell line)` : '';
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(scripts, 'script')}${skip}\n`;
 }
+
+/** One error in nixpod's own voice: `nixpod: error: …` and, when there is one, what to do. */
+export function formatError(message: string, hint: string | undefined): string {
+  return `nixpod: error: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`;
+}

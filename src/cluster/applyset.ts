@@ -38,6 +38,11 @@ export function asMember(obj: Manifest, id: string): Manifest {
   return { ...obj, metadata: { ...meta, labels: { ...(meta.labels ?? {}), [PART_OF]: id } } };
 }
 
+/** The `Kind/name` keys of what one apply produces: a ConfigMap and a Pod per script name. */
+export function memberKeys(names: readonly string[]): Set<string> {
+  return new Set(names.flatMap((n) => KINDS.map((k) => `${k}/${n}`)));
+}
+
 /** The members of the set that this apply did not produce: what --prune deletes. */
 export async function pruneCandidates(api: Api, namespace: string, id: string, keep: ReadonlySet<string>): Promise<{ kind: string; name: string }[]> {
   const out: { kind: string; name: string }[] = [];

@@ -3,6 +3,7 @@ import type { PodOutcome } from '../../cluster/pods.js';
 import type { Manifest } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { formatError } from '../reporter.js';
 import { checkAndRender } from './prepare.js';
 
 export interface ClusterOptions {
@@ -50,7 +51,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     const report = (r: ObjectResult) => {
       results.push(r);
       if (opts.output === 'text') {
-        if (r.error) io.stderr(`nixpod: error: ${r.error.message}\n  hint: ${r.error.hint}\n`);
+        if (r.error) io.stderr(formatError(r.error.message, r.error.hint));
         else io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
       }
     };
@@ -80,7 +81,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     });
     if (opts.prune) {
       if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
-      else for (const r of await applyset.prune(api, ns, id, new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`])), opts.dryRun)) report(r);
+      else for (const r of await applyset.prune(api, ns, id, applyset.memberKeys(rendered.map((s) => s.name)), opts.dryRun)) report(r);
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {

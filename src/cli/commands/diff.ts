@@ -1,6 +1,7 @@
 import type { Explained } from '../../cluster/explain.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
 import { checkAndRender } from './prepare.js';
 
@@ -42,7 +43,7 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
       }
     }
     if (opts.prune && errors.length === 0) {
-      const keep = new Set(rendered.flatMap((s) => [`ConfigMap/${s.name}`, `Pod/${s.name}`]));
+      const keep = applyset.memberKeys(rendered.map((s) => s.name));
       for (const c of await applyset.pruneCandidates(api, conn.namespace, id, keep)) {
         const d = await diffDeletion(api, conn.namespace, c.kind, c.name);
         if (d !== '') {
@@ -51,7 +52,7 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
         }
       }
     }
-    for (const e of errors) io.stderr(`nixpod: error: ${e.message}\n  hint: ${e.hint}\n`);
+    for (const e of errors) io.stderr(formatError(e.message, e.hint));
     if (errors.length > 0) return EXIT.cluster;
     return differs ? EXIT.problems : EXIT.ok;
   } finally {

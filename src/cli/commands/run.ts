@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Manifest } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
 import { checkAndRender } from './prepare.js';
 import { UsageError } from '../../core/errors.js';
@@ -56,7 +57,7 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
     for (const o of [cm, pod]) {
       const r = await applyObject(api, conn.namespace, o, settings, s.path);
       if (r.error) {
-        io.stderr(`nixpod: error: ${r.error.message}\n  hint: ${r.error.hint}\n`);
+        io.stderr(formatError(r.error.message, r.error.hint));
         return EXIT.cluster;
       }
     }
