@@ -4,7 +4,7 @@ import type { Manifest } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
-import { checkAndRender } from './prepare.js';
+import { checkAndRender, openCluster } from './prepare.js';
 
 export interface ClusterOptions {
   kubeconfig: string | undefined;
@@ -35,17 +35,14 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
-  const [{ connect }, { Api }, { applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([
-    import('../../cluster/config.js'),
-    import('../../cluster/http.js'),
+  const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([
     import('../../cluster/apply.js'),
     import('../../cluster/applyset.js'),
     import('../../cluster/pods.js'),
   ]);
-  const conn = await connect(opts, io.env);
-  const api = new Api(conn, undefined, `nixpod/${opts.version}`);
+  const api = await openCluster(opts, io);
   try {
-    const ns = conn.namespace;
+    const ns = api.conn.namespace;
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
     const results: ObjectResult[] = [];
     const report = (r: ObjectResult) => {

@@ -3,7 +3,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
-import { checkAndRender } from './prepare.js';
+import { checkAndRender, openCluster } from './prepare.js';
 
 export interface DiffCommandOptions extends ClusterOptions {
   paths: string[];
@@ -20,15 +20,13 @@ export interface DiffCommandOptions extends ClusterOptions {
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
-  const [{ connect }, { Api }, { mapLimit }, { diffObject, diffDeletion }, applyset] = await Promise.all([
-    import('../../cluster/config.js'),
-    import('../../cluster/http.js'),
+  const [{ mapLimit }, { diffObject, diffDeletion }, applyset] = await Promise.all([
     import('../../cluster/apply.js'),
     import('../../cluster/diff.js'),
     import('../../cluster/applyset.js'),
   ]);
-  const conn = await connect(opts, io.env);
-  const api = new Api(conn, undefined, `nixpod/${opts.version}`);
+  const api = await openCluster(opts, io);
+  const conn = api.conn;
   try {
     const id = applyset.applySetId(opts.applyset, conn.namespace);
     const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));

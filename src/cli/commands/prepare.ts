@@ -3,6 +3,7 @@ import { DEFAULT_IMAGE } from '../../core/render/context.js';
 import { createRenderer, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
 import { loadTemplates } from '../../io/templates.js';
+import type { Api } from '../../cluster/http.js';
 import type { CliIo } from '../io.js';
 import { formatSummary, formatText } from '../reporter.js';
 import { loadAndCheck } from './load.js';
@@ -28,4 +29,10 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
   }
   const render = createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates);
   return run.scripts.map(render);
+}
+
+/** Connect as kubectl would (the cluster code loads only now); `api.conn.namespace` is the namespace to use. */
+export async function openCluster(opts: { kubeconfig: string | undefined; context: string | undefined; namespace: string | undefined; version: string }, io: CliIo): Promise<Api> {
+  const [{ connect }, { Api }] = await Promise.all([import('../../cluster/config.js'), import('../../cluster/http.js')]);
+  return new Api(await connect(opts, io.env), undefined, `nixpod/${opts.version}`);
 }

@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
-import { checkAndRender } from './prepare.js';
+import { checkAndRender, openCluster } from './prepare.js';
 import { UsageError } from '../../core/errors.js';
 
 export interface RunCommandOptions extends ClusterOptions {
@@ -38,9 +38,9 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
   if (!rendered) return EXIT.problems;
   const s = rendered[0];
   if (!s || rendered.length !== 1) throw new UsageError(`${opts.script}: run takes one script`, 'name one script file');
-  const [{ connect }, { Api }, { applyObject, deleteAndWait }, { waitForPods }] = await Promise.all([import('../../cluster/config.js'), import('../../cluster/http.js'), import('../../cluster/apply.js'), import('../../cluster/pods.js')]);
-  const conn = await connect(opts, io.env);
-  const api = new Api(conn, undefined, `nixpod/${opts.version}`);
+  const [{ applyObject, deleteAndWait }, { waitForPods }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/pods.js')]);
+  const api = await openCluster(opts, io);
+  const conn = api.conn;
   const name = `${s.name.slice(0, 56)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
   const [cm, pod] = s.objects().map((o) => renamed(o, s.name, name) as Manifest) as [Manifest, Manifest];
   const spec = pod.spec as { containers?: { args?: string[] }[] };
