@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 import { processIo } from './io.js';
-import { runMain } from './main.js';
+import { reportFailure, runMain } from './main.js';
+
+// A rejection or exception that escaped a command is a bug: the same report and exit code as one caught in runMain.
+const crash = (e: unknown): void => {
+  process.exitCode = reportFailure(e, { stderr: (t) => process.stderr.write(t) });
+  process.exit();
+};
+process.on('unhandledRejection', crash);
+process.on('uncaughtException', crash);
 
 process.exitCode = await runMain(process.argv.slice(2), processIo());

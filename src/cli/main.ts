@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
-import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
+import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -128,7 +128,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
       const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
-      setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version(), ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}) }, io));
+      setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
   return program;
 }
@@ -158,23 +158,40 @@ function duration(v: string): number {
   return Number(m[1]) * unit;
 }
 
-/** The one place that turns failures into messages and exit codes. */
+/** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
 export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (e instanceof NixpodError) {
-      io.stderr(formatError(e.message, e.hint));
-      return e.code === 'cluster' ? EXIT.cluster : EXIT.usage;
-    }
-    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    io.stderr(`nixpod: internal error (please report it, with the command you ran):\n${detail}\n`);
-    return EXIT.usage;
+    code = reportFailure(e, io);
   }
+  try {
+    await io.flush();
+  } catch (e) {
+    io.stderr(formatError(`cannot write to stdout: ${errnoText(e)}`, 'the output is incomplete: free space (ENOSPC), raise the file size limit (EFBIG), or write elsewhere'));
+    if (code < EXIT.cluster) code = EXIT.usage;
+  }
+  const reason: unknown = io.signal.aborted ? io.signal.reason : undefined;
+  if (typeof reason === 'string' && SIGNAL_EXIT[reason] !== undefined) return SIGNAL_EXIT[reason];
+  if (io.stdoutClosed() && code === EXIT.ok) return EXIT.closedStdout;
+  return code;
+}
+
+/** A failure that stopped a command: one line (and a hint) for what nixpod knows, a stack trace only for a bug. */
+export function reportFailure(e: unknown, io: Pick<CliIo, 'stderr'>): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (e instanceof NixpodError) {
+    io.stderr(formatError(e.message, e.hint));
+    return EXIT_FOR_ERROR[e.code];
+  }
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  io.stderr(`nixpod: internal error (a bug in nixpod: please report it, with the command you ran):\n${detail}\n`);
+  return EXIT.internal;
+}
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code} (${err.message.replace(/^\w+: /, '')})` : String(err.message ?? e);
 }

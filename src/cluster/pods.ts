@@ -48,7 +48,7 @@ const done = (o: PodOutcome) => o.phase === 'Succeeded' || o.phase === 'Failed' 
  * LIST per round for all of them; with `onLog`, stream each Pod's log as soon
  * as its container runs, line by line.
  */
-export async function waitForPods(api: Api, namespace: string, pods: readonly { script: string; name: string }[], timeoutMs: number, onLog?: (script: string, line: string) => void): Promise<PodOutcome[]> {
+export async function waitForPods(api: Api, namespace: string, pods: readonly { script: string; name: string }[], timeoutMs: number, onLog?: (script: string, line: string) => void, signal?: AbortSignal): Promise<PodOutcome[]> {
   const outcomes = new Map<string, PodOutcome>();
   const streams = new Map<string, Promise<void>>();
   const end = Date.now() + timeoutMs;
@@ -59,9 +59,9 @@ export async function waitForPods(api: Api, namespace: string, pods: readonly { 
     for (const p of pods) {
       const o = podOutcome(p.script, p.name, byName.get(p.name));
       outcomes.set(p.name, o);
-      if (onLog && !streams.has(p.name) && (o.phase === 'Running' || o.phase === 'Succeeded' || o.phase === 'Failed')) streams.set(p.name, followLog(api, namespace, p.name, (line) => onLog(p.script, line)));
+      if (onLog && !streams.has(p.name) && (o.phase === 'Running' || o.phase === 'Succeeded' || o.phase === 'Failed')) streams.set(p.name, followLog(api, namespace, p.name, (line) => onLog(p.script, line), signal));
     }
-    if (pods.every((p) => done(outcomes.get(p.name) as PodOutcome)) || Date.now() > end) break;
+    if (pods.every((p) => done(outcomes.get(p.name) as PodOutcome)) || Date.now() > end || signal?.aborted) break;
     await sleep(250);
   }
   await Promise.all(streams.values());
@@ -71,8 +71,8 @@ export async function waitForPods(api: Api, namespace: string, pods: readonly { 
 }
 
 /** Follow one container's log to its end; a container that is still being created is asked again. */
-async function followLog(api: Api, namespace: string, name: string, onLine: (line: string) => void): Promise<void> {
-  for (let attempt = 0; attempt < 240; attempt++) {
+async function followLog(api: Api, namespace: string, name: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; attempt < 240 && !signal?.aborted; attempt++) {
     const res = await api.open({ method: 'GET', path: `${objectPath('Pod', namespace, name)}/log`, query: { container: 'main', follow: 'true' } });
     if (res.statusCode !== 200) {
       res.resume();
@@ -80,11 +80,19 @@ async function followLog(api: Api, namespace: string, name: string, onLine: (lin
       continue;
     }
     let partial = '';
+    const stop = (): void => void res.destroy();
+    signal?.addEventListener('abort', stop, { once: true });
     res.setEncoding('utf8');
-    for await (const chunk of res as AsyncIterable<string>) {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) onLine(l);
+    try {
+      for await (const chunk of res as AsyncIterable<string>) {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) onLine(l);
+      }
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
     if (partial !== '') onLine(partial);
     return;

@@ -1,8 +1,9 @@
 /**
  * "Cannot continue" errors: a small closed set with stable codes, caught in
- * one place (the CLI entry), printed without a stack trace.
+ * one place (the CLI entry), printed without a stack trace. Anything else that
+ * reaches the top is an internal error (a bug), with its own exit code.
  */
-export type ErrorCode = 'usage' | 'io' | 'template' | 'cluster';
+export type ErrorCode = 'usage' | 'io' | 'template' | 'cluster' | 'internal';
 
 export class NixpodError extends Error {
   constructor(

@@ -15,10 +15,10 @@ export interface CliResult {
 }
 
 /** Run the CLI in-process with injected output and working directory. */
-export async function runCli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function runCli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}, signal: AbortSignal = new AbortController().signal): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await runMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env });
+  const code = await runMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env, signal, stdoutClosed: () => false, flush: async () => undefined });
   return { code, stdout, stderr };
 }
 

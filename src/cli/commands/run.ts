@@ -16,8 +16,6 @@ export interface RunCommandOptions extends ClusterOptions {
   keep: boolean;
   timeoutMs: number;
   version: string;
-  /** Called with a cleanup to run on Ctrl-C (the CLI wires it to SIGINT). */
-  onInterrupt?: (cleanup: () => Promise<void>) => void;
 }
 
 /** Rename every value equal to `from` (metadata.name, the volume's configMap.name): the objects of one run get a name of their own. */
@@ -52,7 +50,11 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
     cleaned = true;
     await Promise.all([deleteAndWait(api, 'Pod', conn.namespace, name, 30_000), deleteAndWait(api, 'ConfigMap', conn.namespace, name, 30_000)]);
   };
-  opts.onInterrupt?.(cleanup);
+  const onAbort = (): void => {
+    io.stderr(`\ninterrupted (${String(io.signal.reason)}): deleting what was created…\n`);
+    void cleanup();
+  };
+  io.signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (const o of [cm, pod]) {
       const r = await applyObject(api, conn.namespace, o, settings, s.path);
@@ -62,7 +64,7 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
       }
     }
     io.stderr(`pod/${name} started in namespace ${conn.namespace}\n`);
-    const [outcome] = await waitForPods(api, conn.namespace, [{ script: s.path, name }], opts.timeoutMs, (_script, line) => io.stdout(`${line}\n`));
+    const [outcome] = await waitForPods(api, conn.namespace, [{ script: s.path, name }], opts.timeoutMs, (_script, line) => io.stdout(`${line}\n`), io.signal);
     if (!outcome || outcome.phase !== 'Succeeded') {
       io.stderr(`pod/${name} ${outcome?.phase === 'Failed' ? 'failed' : 'did not finish'}${outcome?.reason ? `: ${outcome.reason}` : ''}\n`);
       return outcome?.exitCode ?? EXIT.problems;
