@@ -89,6 +89,8 @@ function emitSeq(a: Json[], indent: string, hook: EmitHook | undefined): string 
         const inner = emitMap(item, indent + '  ', hook);
         return `${indent}- ${inner.slice(indent.length + 2)}`;
       }
+      // A string item's block is indented relative to the dash's column: `- |2` then the body two columns in.
+      if (typeof item === 'string') return `${indent}-${hook?.(item, false, indent) ?? yamlStringValue(item, indent)}`;
       return `${indent}-${emitValue(item, indent + '  ', true, hook)}`;
     })
     .join('\n');
