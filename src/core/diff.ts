@@ -1,6 +1,6 @@
 /**
  * A unified diff (`diff -u`) of two texts, by lines, with 3 lines of context:
- * Myers' O(ND) algorithm, so large scripts with small changes stay cheap.
+ * Myers' O(ND) algorithm in linear space, so large scripts stay cheap in time and memory.
  */
 export function unifiedDiff(a: string, b: string, fromLabel: string, toLabel: string, context = 3): string {
   const x = splitLines(a);
@@ -47,46 +47,89 @@ interface Op {
   bi: number;
 }
 
+/**
+ * Myers' algorithm in linear space (the paper's section 4b): find the middle
+ * snake of the shortest edit script, then solve both halves. Memory is O(N+M)
+ * whatever the distance: a new 20,000-line object is a 20,000-line diff, not a
+ * 20,000 x 40,000 table.
+ */
 function myers(a: readonly string[], b: readonly string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const v = new Int32Array(2 * max + 2);
-  const trace: Int32Array[] = [];
-  outer: for (let d = 0; d <= max; d++) {
-    trace.push(v.slice());
+  const ids = new Map<string, number>();
+  const intern = (l: string): number => {
+    let id = ids.get(l);
+    if (id === undefined) ids.set(l, (id = ids.size));
+    return id;
+  };
+  const x = Int32Array.from(a, intern);
+  const y = Int32Array.from(b, intern);
+  const size = a.length + b.length + 2;
+  const ctx: Ctx = { a, b, x, y, vf: new Int32Array(2 * size + 1), vb: new Int32Array(2 * size + 1), off: size, ops: [] };
+  solve(ctx, 0, a.length, 0, b.length);
+  return ctx.ops;
+}
+
+interface Ctx {
+  a: readonly string[];
+  b: readonly string[];
+  x: Int32Array;
+  y: Int32Array;
+  vf: Int32Array;
+  vb: Int32Array;
+  off: number;
+  ops: Op[];
+}
+
+function same(c: Ctx, ai: number, bi: number): void {
+  c.ops.push({ op: ' ', line: c.a[ai] as string, ai, bi });
+}
+
+function solve(c: Ctx, aLo: number, aHi: number, bLo: number, bHi: number): void {
+  while (aLo < aHi && bLo < bHi && c.x[aLo] === c.y[bLo]) same(c, aLo++, bLo++);
+  let tail = 0;
+  while (aLo < aHi - tail && bLo < bHi - tail && c.x[aHi - 1 - tail] === c.y[bHi - 1 - tail]) tail++;
+  aHi -= tail;
+  bHi -= tail;
+  if (aLo === aHi) for (let j = bLo; j < bHi; j++) c.ops.push({ op: '+', line: c.b[j] as string, ai: aLo, bi: j });
+  else if (bLo === bHi) for (let i = aLo; i < aHi; i++) c.ops.push({ op: '-', line: c.a[i] as string, ai: i, bi: bLo });
+  else {
+    const [sx, sy, ux, uy] = middleSnake(c, aLo, aHi, bLo, bHi);
+    solve(c, aLo, sx, bLo, sy);
+    for (let i = sx, j = sy; i < ux; i++, j++) same(c, i, j);
+    solve(c, ux, aHi, uy, bHi);
+  }
+  for (let t = 0; t < tail; t++) same(c, aHi + t, bHi + t);
+}
+
+/** The middle snake of the box [aLo,aHi) x [bLo,bHi): its start and end, absolute. */
+function middleSnake(c: Ctx, aLo: number, aHi: number, bLo: number, bHi: number): [number, number, number, number] {
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  const delta = n - m;
+  const odd = (delta & 1) !== 0;
+  const { vf, vb, off, x: xs, y: ys } = c;
+  vf[off + 1] = 0;
+  vb[off + 1] = 0;
+  for (let d = 0, max = Math.ceil((n + m) / 2); d <= max; d++) {
     for (let k = -d; k <= d; k += 2) {
-      let xk = k === -d || (k !== d && (v[max + k - 1] as number) < (v[max + k + 1] as number)) ? (v[max + k + 1] as number) : (v[max + k - 1] as number) + 1;
-      let yk = xk - k;
-      while (xk < n && yk < m && a[xk] === b[yk]) {
-        xk++;
-        yk++;
-      }
-      v[max + k] = xk;
-      if (xk >= n && yk >= m) break outer;
+      let x = k === -d || (k !== d && (vf[off + k - 1] as number) < (vf[off + k + 1] as number)) ? (vf[off + k + 1] as number) : (vf[off + k - 1] as number) + 1;
+      let y = x - k;
+      const x0 = x;
+      const y0 = y;
+      while (x < n && y < m && xs[aLo + x] === ys[bLo + y]) (x++, y++);
+      vf[off + k] = x;
+      const kb = delta - k;
+      if (odd && kb >= -(d - 1) && kb <= d - 1 && x + (vb[off + kb] as number) >= n) return [aLo + x0, bLo + y0, aLo + x, bLo + y];
+    }
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && (vb[off + k - 1] as number) < (vb[off + k + 1] as number)) ? (vb[off + k + 1] as number) : (vb[off + k - 1] as number) + 1;
+      let y = x - k;
+      const x0 = x;
+      const y0 = y;
+      while (x < n && y < m && xs[aHi - 1 - x] === ys[bHi - 1 - y]) (x++, y++);
+      vb[off + k] = x;
+      const kf = delta - k;
+      if (!odd && kf >= -d && kf <= d && x + (vf[off + kf] as number) >= n) return [aHi - x, bHi - y, aHi - x0, bHi - y0];
     }
   }
-  // Walk back through the trace.
-  const ops: Op[] = [];
-  let xk = n;
-  let yk = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const vd = trace[d] as Int32Array;
-    const k = xk - yk;
-    const prevK = k === -d || (k !== d && (vd[max + k - 1] as number) < (vd[max + k + 1] as number)) ? k + 1 : k - 1;
-    const prevX = vd[max + prevK] as number;
-    const prevY = prevX - prevK;
-    while (xk > prevX && yk > prevY) {
-      xk--;
-      yk--;
-      ops.push({ op: ' ', line: a[xk] as string, ai: xk, bi: yk });
-    }
-    if (d > 0) {
-      if (xk === prevX) ops.push({ op: '+', line: b[prevY] as string, ai: xk, bi: prevY });
-      else ops.push({ op: '-', line: a[prevX] as string, ai: prevX, bi: yk });
-    }
-    xk = prevX;
-    yk = prevY;
-  }
-  return ops.reverse();
+  throw new Error('unreachable: the forward and backward searches always meet');
 }

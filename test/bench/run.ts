@@ -76,6 +76,15 @@ if (spawnSync('nix-instantiate', ['--version']).status === 0) {
   rows.push(['nixpod check 1000 scripts (same set, no --nix)', plain, `${(plain.ms / base.ms).toFixed(1)}x baseline`]);
   rows.push(['nixpod check --nix 1000 scripts', nix, `+${(nix.ms - plain.ms).toFixed(0)} ms for Nix; target: < 3000 ms`]);
 }
+// The diff behind `nixpod diff` for a new 20,000-line script (0.6 MB: live is missing, every line is new)
+// and for one changed line in it; the quadratic table this replaced took 12 s and 3.1 GB here.
+{
+  const big = join(work, 'diff-20k.mjs');
+  const diffJs = join(ROOT, 'dist/src/core/diff.js');
+  writeFileSync(big, `import { unifiedDiff } from ${JSON.stringify(diffJs)};\nconst t = Array.from({ length: 20000 }, (_, i) => '    echo "line ' + i + ' of a long script"').join('\\n') + '\\n';\nif (unifiedDiff('', t, 'a', 'b').length < t.length) process.exit(1);\nif (!unifiedDiff(t, t.replace('line 10000 ', 'changed '), 'a', 'b').includes('+    echo "changed ')) process.exit(1);\n`);
+  const d = measure([big], 5);
+  rows.push(['diff of a new 20,000-line script, and of one changed line', d, `+${(d.ms - base.ms).toFixed(0)} ms and +${(d.rssMb - base.rssMb).toFixed(0)} MB over baseline`]);
+}
 // Against the in-process API server: with no latency at all (CPU-bound, the server's own work dominates),
 // and with a 2 ms round trip per request, closer to any real cluster.
 const cluster = spawnSync('kubectl', ['version', '--client']).status === 0 ? [...(await clusterBench(work, 200, 3, 0)), ...(await clusterBench(work, 200, 3, 2))] : [];

@@ -43,4 +43,30 @@ describe('unified diff', () => {
       assert.equal(applyPatch(ta, d), tb, `${JSON.stringify(ta)} -> ${JSON.stringify(tb)}\n${d}`);
     }
   });
+  it('is a shortest edit script: as many changed lines as an O(NM) LCS table says, 300 random pairs', () => {
+    const r = rng(Number(process.env.NIXPOD_SEED ?? 11));
+    const lcs = (a: string[], b: string[]): number => {
+      const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+      for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) t[i]![j] = a[i - 1] === b[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+      return t[a.length]![b.length]!;
+    };
+    for (let i = 0; i < 300; i++) {
+      const a = Array.from({ length: Math.floor(r() * 40) }, () => pick(r, ['a', 'b', 'c', 'd']));
+      const b = Array.from({ length: Math.floor(r() * 40) }, () => pick(r, ['a', 'b', 'c', 'd']));
+      const d = unifiedDiff(a.length ? `${a.join('\n')}\n` : '', b.length ? `${b.join('\n')}\n` : '', 'a', 'b');
+      // With context wider than the texts, one hunk holds every line once.
+      const changed = d.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l)).length;
+      assert.equal(changed, a.length + b.length - 2 * lcs(a, b), `${a.join('')} -> ${b.join('')}`);
+    }
+  });
+  it('a new 20,000-line object: every line added, in linear memory', () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => `    echo line ${i}`).join('\n') + '\n';
+    const before = process.memoryUsage().rss;
+    const d = unifiedDiff('', big, 'live', 'merged');
+    assert.equal(d.split('\n').filter((l) => l.startsWith('+    echo')).length, 20_000);
+    // The quadratic table took 3 GB here; linear space stays far below 200 MB.
+    assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20);
+    const changed = big.replace('echo line 10000\n', 'echo changed\n');
+    assert.match(unifiedDiff(big, changed, 'a', 'b'), /^@@ -9998,7 \+9998,7 @@\n(?: .*\n){3}-    echo line 10000\n\+    echo changed\n/m);
+  });
 });
