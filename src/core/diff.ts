@@ -115,7 +115,10 @@ function middleSnake(c: Ctx, aLo: number, aHi: number, bLo: number, bHi: number)
       let y = x - k;
       const x0 = x;
       const y0 = y;
-      while (x < n && y < m && xs[aLo + x] === ys[bLo + y]) (x++, y++);
+      while (x < n && y < m && xs[aLo + x] === ys[bLo + y]) {
+        x++;
+        y++;
+      }
       vf[off + k] = x;
       const kb = delta - k;
       if (odd && kb >= -(d - 1) && kb <= d - 1 && x + (vb[off + kb] as number) >= n) return [aLo + x0, bLo + y0, aLo + x, bLo + y];
@@ -125,7 +128,10 @@ function middleSnake(c: Ctx, aLo: number, aHi: number, bLo: number, bHi: number)
       let y = x - k;
       const x0 = x;
       const y0 = y;
-      while (x < n && y < m && xs[aHi - 1 - x] === ys[bHi - 1 - y]) (x++, y++);
+      while (x < n && y < m && xs[aHi - 1 - x] === ys[bHi - 1 - y]) {
+        x++;
+        y++;
+      }
       vb[off + k] = x;
       const kf = delta - k;
       if (!odd && kf >= -d && kf <= d && x + (vf[off + kf] as number) >= n) return [aHi - x, bHi - y, aHi - x0, bHi - y0];

@@ -67,6 +67,6 @@ describe('unified diff', () => {
     // The quadratic table took 3 GB here; linear space stays far below 200 MB.
     assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20);
     const changed = big.replace('echo line 10000\n', 'echo changed\n');
-    assert.match(unifiedDiff(big, changed, 'a', 'b'), /^@@ -9998,7 \+9998,7 @@\n(?: .*\n){3}-    echo line 10000\n\+    echo changed\n/m);
+    assert.match(unifiedDiff(big, changed, 'a', 'b'), /^@@ -9998,7 \+9998,7 @@\n(?: .*\n){3}- {4}echo line 10000\n\+ {4}echo changed\n/m);
   });
 });
