@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+
 /** Everything the CLI touches of its process, injectable so tests can drive it in-process. */
 export interface CliIo {
   /** Never throws. Once stdout's reader has gone, output is dropped and `stdoutClosed()` is true. */
@@ -20,16 +22,40 @@ export interface CliIo {
 /** Exit codes for the signals nixpod traps (128 + the signal's number). */
 export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
-/** The real process: stdout errors are caught (never an unhandled EPIPE), SIGINT and SIGTERM abort the command's signal; a second one exits at once. */
+/**
+ * Writes to a file descriptor with write(2) itself: every byte is written or
+ * the failure is kept (process.stdout drops the rest of a short write, which a
+ * file size limit gives, and reports EPIPE as an unhandled error).
+ */
+class FdWriter {
+  closed = false;
+  failure: NodeJS.ErrnoException | undefined;
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(private readonly fd: number) {}
+
+  write(text: string): void {
+    if (this.closed || this.failure || text === '') return;
+    const buf = Buffer.from(text, 'utf8');
+    for (let off = 0; off < buf.length; ) {
+      try {
+        off += writeSync(this.fd, buf, off);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        // A non-blocking descriptor (inherited from the parent) that is full: wait for the reader.
+        if (err.code === 'EAGAIN') Atomics.wait(this.pause, 0, 0, 2);
+        else if (err.code === 'EPIPE') return void (this.closed = true);
+        else return void (this.failure = err);
+      }
+    }
+  }
+}
+
+/** The real process: output through FdWriter, SIGINT and SIGTERM abort the command's signal; a second one exits at once. */
 export function processIo(): CliIo {
   const controller = new AbortController();
-  let closed = false;
-  let failure: NodeJS.ErrnoException | undefined;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
-    else failure ??= e;
-  });
-  process.stderr.on('error', () => undefined);
+  const out = new FdWriter(1);
+  const err = new FdWriter(2);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
@@ -37,26 +63,14 @@ export function processIo(): CliIo {
     });
   }
   return {
-    stdout: (t) => {
-      if (closed || failure) return;
-      process.stdout.write(t);
-    },
-    stderr: (t) => {
-      process.stderr.write(t);
-    },
+    stdout: (t) => out.write(t),
+    stderr: (t) => err.write(t),
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
-    stdoutClosed: () => closed,
-    flush: () =>
-      new Promise<void>((resolve, reject) => {
-        if (failure) return reject(failure);
-        if (closed) return resolve();
-        process.stdout.write('', (e) => {
-          const err = (e as NodeJS.ErrnoException | null | undefined) ?? failure;
-          if (err && err.code !== 'EPIPE') reject(err);
-          else resolve();
-        });
-      }),
+    stdoutClosed: () => out.closed,
+    flush: async () => {
+      if (out.failure) throw out.failure;
+    },
   };
 }

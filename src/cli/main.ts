@@ -165,7 +165,8 @@ export async function runMain(argv: readonly string[], io: CliIo): Promise<numbe
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
-    code = reportFailure(e, io);
+    // Cancelled by SIGINT/SIGTERM: the signal's own exit code follows, no trace.
+    if (!(io.signal.aborted && e instanceof Error && e.name === 'AbortError')) code = reportFailure(e, io);
   }
   try {
     await io.flush();

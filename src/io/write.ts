@@ -1,31 +1,68 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError } from '../core/errors.js';
 
+const errText = (e: unknown): string => {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code} (${err.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')})` : String(err.message ?? e);
+};
+
 /**
- * Write every file to a temp name first, then rename them all into place, so
- * a failure leaves no half-written file behind.
+ * Write a set of files into `dir` as one change: all of them, or none.
+ * Every file is first written into a staging folder inside `dir` (same file
+ * system), then each is renamed over its target; the old targets are kept as
+ * hard links until the end, so a failed rename puts back the ones already
+ * replaced. No temp file survives, whatever happens.
  */
-export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[]): Promise<string[]> {
-  await mkdir(dir, { recursive: true }).catch((e: Error) => {
-    throw new IoError(`cannot create ${dir}: ${e.message}`);
+export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal): Promise<string[]> {
+  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+    throw new IoError(`cannot create the folder ${dir}: ${errText(e)}`, 'check the path and its permissions');
   });
-  const temps: string[] = [];
+  for (const f of files) await checkTarget(join(dir, f.name));
+  const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
+    throw new IoError(`cannot write to ${dir}: ${errText(e)}`, 'check that the folder is writable');
+  });
   try {
     for (const f of files) {
-      const tmp = join(dir, `.${f.name}.${process.pid}.tmp`);
-      temps.push(tmp);
-      await writeFile(tmp, f.content);
+      signal?.throwIfAborted();
+      await writeFile(join(stage, f.name), f.content).catch((e: unknown) => {
+        throw new IoError(`cannot write ${join(dir, f.name)}: ${errText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
+      });
+    }
+    return await swapIn(dir, stage, files.map((f) => f.name));
+  } finally {
+    await rm(stage, { recursive: true, force: true });
+  }
+}
+
+/** A target that is a folder, a link or a special file is refused before anything changes. */
+async function checkTarget(target: string): Promise<void> {
+  const st = await lstat(target).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw new IoError(`cannot write ${target}: ${errText(e)}`, 'check the folder and its permissions');
+  });
+  if (st && !st.isFile()) throw new IoError(`cannot write ${target}: it exists and is not a regular file`, 'move it out of the way, or write to another folder');
+}
+
+async function swapIn(dir: string, stage: string, names: readonly string[]): Promise<string[]> {
+  const done: { target: string; backup: string | undefined }[] = [];
+  try {
+    for (const [i, name] of names.entries()) {
+      const target = join(dir, name);
+      const backup = join(stage, `.old-${i}`);
+      const had = await link(target, backup).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return false;
+          throw e;
+        },
+      );
+      await rename(join(stage, name), target);
+      done.push({ target, backup: had ? backup : undefined });
     }
   } catch (e) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
-    throw new IoError(`cannot write to ${dir}: ${(e as Error).message}`);
+    for (const d of done.reverse()) await (d.backup ? rename(d.backup, d.target) : rm(d.target, { force: true })).catch(() => undefined);
+    throw new IoError(`cannot replace files in ${dir}: ${errText(e)}`, `nothing in ${dir} was changed: check its permissions, then run again`);
   }
-  const written: string[] = [];
-  for (const [i, f] of files.entries()) {
-    const target = join(dir, f.name);
-    await rename(temps[i] as string, target);
-    written.push(target);
-  }
-  return written;
+  return done.map((d) => d.target);
 }

@@ -33,7 +33,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   const rendered = run.scripts.map(createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
-    const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files);
+    const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files, io.signal);
     io.stderr(`wrote ${written.length} file${written.length === 1 ? '' : 's'} to ${opts.outputDir}\n`);
   } else if (opts.format === 'json') {
     io.stdout(asList(rendered.flatMap((r) => r.objects())));
@@ -41,7 +41,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
     // Everything is rendered (so any template error has surfaced) before the first byte goes out;
     // writing per script then keeps one huge string out of memory.
     const texts = rendered.map((r) => r.yaml());
-    for (let i = 0; i < texts.length; i += WRITE_BATCH) io.stdout(texts.slice(i, i + WRITE_BATCH).join(''));
+    for (let i = 0; i < texts.length && !io.stdoutClosed(); i += WRITE_BATCH) io.stdout(texts.slice(i, i + WRITE_BATCH).join(''));
   }
   return EXIT.ok;
 }
