@@ -64,15 +64,15 @@ export function checkScript(input: ScriptInput): CheckedScript {
   const shipped = input.resolved?.files ?? [];
   const totalBytes = shipped.reduce((n, f) => n + f.bytes.length, input.bytes.length);
   const findings: Finding[] = checkSource(text ?? '', totalBytes, model, shipped.length);
-  if (!isScript) findings.push(...notAScript(model));
-  else {
-    // Where nix-shell itself stops, later checks would only guess: report the stop.
-    if (model.error) findings.push(model.error, ...checkQuoting(model));
-    else findings.push(...checkCommand(model, fileName), ...checkPackages(model), ...checkQuoting(model), ...bundleFindings(localRefs, input.resolved));
-  }
+  // concat, not push(...): a line of 100,000 words gives as many findings, more than a call's arguments may be.
+  let all = findings;
+  if (!isScript) all = all.concat(notAScript(model));
+  // Where nix-shell itself stops, later checks would only guess: report the stop.
+  else if (model.error) all = all.concat([model.error], checkQuoting(model));
+  else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved));
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
-  return { ...base, bundle, diagnostics: withPath(input.path, dedupe(findings)), skipped: false };
+  return { ...base, bundle, diagnostics: withPath(input.path, dedupe(all)), skipped: false };
 }
 
 function notAScript(model: ShebangModel): Finding[] {

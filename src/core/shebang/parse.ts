@@ -29,7 +29,7 @@ export function parseShebang(text: string): ShebangModel {
     if (!sl) continue;
     model.lines.push(sl);
     const split = splitShellWords(sl);
-    model.words.push(...split.words);
+    for (const w of split.words) model.words.push(w);
     if (split.error) {
       model.error = split.error;
       return model;
