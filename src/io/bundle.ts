@@ -88,7 +88,7 @@ function resolveRef(r: LocalRef, abs: string, shown: string, ship: (abs: string)
 
 function outside(real: string, root: string, shown: string): RefProblem | undefined {
   const rel = relative(root, real);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { rule: 'outside-root', why: `${shown} is ${real}, outside ${root}` };
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { rule: 'outside-root', why: `${shown} resolves to ${real}, outside ${root}` };
   return undefined;
 }
 
