@@ -70,7 +70,7 @@ describe('checks: errors', () => {
     const b = check(script('#! nix-shell -i bash -p x'), 'b/run.sh');
     const d = checkNameCollisions([a, b]);
     assert.deepEqual(d.map((x) => [x.path, x.rule]), [['a/run.sh', 'duplicate-name'], ['b/run.sh', 'duplicate-name']]);
-    // Names that differ only where the label loses information get bases of their own (see test/names.test.ts).
+    // Names that differ only where the label loses information get bases of their own (see test/unit/names.test.ts).
     assert.deepEqual(checkNameCollisions([a, check(script('#! nix-shell -i bash -p x'), 'b/Run.sh')]), []);
   });
 });
