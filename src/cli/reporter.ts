@@ -1,4 +1,5 @@
 import { countBySeverity, type Diagnostic } from '../core/diagnostic.js';
+import type { SkipKind, SkipCounts } from '../io/scan.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -23,10 +24,29 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
     .join('');
 }
 
-export function formatSummary(diagnostics: readonly Diagnostic[], scripts: number, skipped: number): string {
+/** Each kind of file left out (see io/scan.ts): singular, plural, why. */
+const SKIP_WORDS: Record<SkipKind, [string, string, string]> = {
+  'no-shebang': ['other file', 'other files', 'no #! nix-shell line'],
+  symlink: ['symlink', 'symlinks', 'not followed inside folders, name it to use it'],
+  hidden: ['hidden file or folder', 'hidden files or folders', 'dot-names are never scripts'],
+  node_modules: ['node_modules folder', 'node_modules folders', 'dependencies'],
+  fifo: ['FIFO', 'FIFOs', 'never read'],
+  socket: ['socket', 'sockets', 'never read'],
+  device: ['device', 'devices', 'never read'],
+};
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** `1 error, 0 warnings in 3 scripts (2 other files skipped: no #! nix-shell line; 1 symlink skipped: …)`. A number counts other files only. */
+export function formatSummary(diagnostics: readonly Diagnostic[], scripts: number, skipped: number | SkipCounts): string {
   const { errors, warnings } = countBySeverity(diagnostics);
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const skip = skipped > 0 ? ` (${plural(skipped, 'other file')} skipped: no #! nix-shell line)` : '';
+  const counts: SkipCounts = typeof skipped === 'number' ? { 'no-shebang': skipped } : skipped;
+  const parts = (Object.keys(SKIP_WORDS) as SkipKind[]).flatMap((k) => {
+    const n = counts[k] ?? 0;
+    const [one, many, why] = SKIP_WORDS[k];
+    return n > 0 ? [`${n} ${n === 1 ? one : many} skipped: ${why}`] : [];
+  });
+  const skip = parts.length > 0 ? ` (${parts.join('; ')})` : '';
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(scripts, 'script')}${skip}\n`;
 }
 

@@ -1,49 +1,156 @@
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
 
-const SKIP_DIRS = new Set(['node_modules']);
+/**
+ * What a folder walk leaves out, by kind, so that the summary can say so:
+ * - `symlink`: links are not followed inside folders (a walk then never leaves
+ *   the folder nor loops, and no script is found twice); name one to use it;
+ * - `hidden`: dot-files and dot-folders (`.git`, `.env`), never scripts to ship;
+ * - `node_modules`: folders of dependencies;
+ * - `fifo`, `socket`, `device`: never opened (reading a FIFO blocks).
+ * `no-shebang` (files that are not nix-shell scripts) is added by the caller.
+ */
+export type SkipKind = 'no-shebang' | 'symlink' | 'hidden' | 'node_modules' | 'fifo' | 'socket' | 'device';
+export type SkipCounts = Partial<Record<SkipKind, number>>;
 
-/** Files named explicitly, and every file under named folders (hidden folders and node_modules skipped), in path order. */
-export async function collectScripts(paths: readonly string[], cwd: string): Promise<ScriptInput[]> {
-  const found = new Map<string, boolean>();
+/** A script to check, and where it belongs: `root` is its boundary (see findRoot), `source` its path from there. */
+export interface ScannedScript extends ScriptInput {
+  dir: string;
+  root: string;
+  source: string;
+}
+
+export interface Scan {
+  scripts: ScannedScript[];
+  skips: SkipCounts;
+}
+
+interface Found {
+  abs: string;
+  /** In its folder's real place: local references resolve from there, whatever the spelling. */
+  real: string;
+  explicit: boolean;
+  root: string;
+  source: string;
+}
+
+/** Files named explicitly (symlinks followed), and the regular files under named folders, in path order. */
+export async function collectScripts(paths: readonly string[], cwd: string): Promise<Scan> {
+  const found = new Map<string, Found>();
+  const skips: SkipCounts = {};
+  const roots = new RootFinder();
   for (const p of paths.length > 0 ? paths : ['.']) {
     const abs = resolve(cwd, p);
-    const st = await stat(abs).catch(() => {
-      throw new IoError(`${p}: no such file or directory`, 'check the path; nixpod takes script files and folders');
-    });
+    const st = await statNamed(p, abs);
     if (st.isDirectory()) {
-      for (const f of await walk(abs)) if (!found.has(f)) found.set(f, false);
-    } else if (st.isFile()) found.set(abs, true);
+      const real = realpathOf(p, abs);
+      for (const f of await walk(abs, real, cwd, skips)) {
+        const root = roots.rootOf(dirname(f.real)) ?? real;
+        if (!found.has(f.real)) found.set(f.real, { abs: f.abs, real: f.real, explicit: false, root, source: posixRel(root, f.real) });
+      }
+    } else if (st.isFile()) {
+      // The link's own name, in its folder's real place: one identity whatever the spelling.
+      const real = join(realpathOf(p, dirname(abs)), basename(abs));
+      const root = roots.rootOf(dirname(real)) ?? dirname(real);
+      found.set(real, { abs, real, explicit: true, root, source: posixRel(root, real) });
+    } else {
+      throw new IoError(`${p}: is a ${specialKind(st)}, not a script file`, 'name a regular file or a folder (nixpod never reads from a FIFO, socket or device)');
+    }
   }
-  const files = [...found.keys()].map((f) => ({ abs: f, path: displayPath(f, cwd) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [...found.values()].map((f) => ({ ...f, path: displayPath(f.abs, cwd) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
-  return files.map((f) => ({ path: f.path, bytes: readBytes(f.abs), explicit: found.get(f.abs) === true, dir: dirname(f.abs) }));
+  const scripts = files.map((f) => ({ path: f.path, bytes: readBytes(f.path, f.abs), explicit: f.explicit, dir: dirname(f.real), root: f.root, source: f.source }));
+  return { scripts, skips };
 }
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new IoError(`${file}: ${(e as Error).message}`, 'check that the file is readable');
+/** The nearest folder holding `.git` (a folder, or a worktree's file), cached per folder. */
+class RootFinder {
+  private readonly cache = new Map<string, string | undefined>();
+  rootOf(dir: string): string | undefined {
+    if (this.cache.has(dir)) return this.cache.get(dir);
+    const parent = dirname(dir);
+    const root = existsSync(join(dir, '.git')) ? dir : parent === dir ? undefined : this.rootOf(parent);
+    this.cache.set(dir, root);
+    return root;
   }
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
+async function statNamed(p: string, abs: string): Promise<Stats> {
+  try {
+    return await stat(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new IoError(`${p}: a symlink loop (too many levels of symbolic links)`, 'fix the symlink so that it ends at a file or folder');
+    if (code === 'EACCES') throw new IoError(`${p}: permission denied`, 'check the permissions of the path and of the folders above it');
+    if (code === 'ENOENT' && (await lstat(abs).then((l) => l.isSymbolicLink(), () => false))) {
+      throw new IoError(`${p}: a broken symlink (what it points to does not exist)`, 'fix the symlink, or name its target');
+    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new IoError(`${p}: no such file or directory`, 'check the path; nixpod takes script files and folders');
+    throw new IoError(`${p}: cannot read (${code ?? String(e)})`, 'check the path');
+  }
+}
+
+function realpathOf(p: string, abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch (e) {
+    throw new IoError(`${p}: cannot resolve (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'check the path and its symlinks');
+  }
+}
+
+function readBytes(path: string, abs: string): Uint8Array {
+  try {
+    return readFileSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (code ?? (e as Error).message);
+    throw new IoError(`${path}: cannot read the file: ${why}`, 'check that the file is readable (or leave it out)');
+  }
+}
+
+/** Regular files under `dir` (whose real path is `real`), counting what is left out. Links are never followed: no loops. */
+async function walk(dir: string, real: string, cwd: string, skips: SkipCounts): Promise<{ abs: string; real: string }[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new IoError(`${displayPath(dir, cwd)}: cannot list the folder: ${code === 'EACCES' ? 'permission denied' : (code ?? String(e))}`, 'check the folder\'s permissions (it needs r and x), or leave it out');
+  }
+  const out: { abs: string; real: string }[] = [];
   for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) out.push(...(await walk(full)));
-    } else if (e.isFile()) out.push(full);
+    const kind = skipKind(e);
+    if (kind) {
+      skips[kind] = (skips[kind] ?? 0) + 1;
+      continue;
+    }
+    if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips)));
+    else out.push({ abs: join(dir, e.name), real: join(real, e.name) });
   }
   return out;
 }
 
+function skipKind(e: Dirent): SkipKind | undefined {
+  if (e.isSymbolicLink()) return 'symlink';
+  if (e.name.startsWith('.')) return 'hidden';
+  if (e.isDirectory()) return e.name === 'node_modules' ? 'node_modules' : undefined;
+  if (e.isFile()) return undefined;
+  return e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'device';
+}
+
+function specialKind(st: Stats): string {
+  return st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isBlockDevice() || st.isCharacterDevice() ? 'device' : 'special file';
+}
+
 function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
-  return (rel === '' || rel.startsWith('..') ? abs : rel).split(sep).join('/');
+  return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
+}
+
+function posixRel(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
 }

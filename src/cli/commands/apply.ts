@@ -40,6 +40,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     import('../../cluster/applyset.js'),
     import('../../cluster/pods.js'),
   ]);
+  if (opts.prune) applyset.requireMembers(applyset.memberKeys(rendered.map((s) => s.name)));
   const api = await openCluster(opts, io);
   try {
     const ns = api.conn.namespace;
@@ -60,7 +61,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     const id = applyset.applySetId(opts.applyset, ns);
     const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
     if (opts.prune) {
-      const parent = await applyObject(api, ns, applyset.applySetParent(opts.applyset, ns, opts.version), settings, null);
+      const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version), settings, null);
       if (parent.error) {
         report(parent);
         return finish(results, [], opts, io);

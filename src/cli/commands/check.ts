@@ -23,7 +23,7 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
   else if (opts.format === 'github') io.stdout(formatGithub(run.diagnostics));
   else {
     io.stdout(formatText(run.diagnostics));
-    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped));
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
   }
   return countBySeverity(run.diagnostics).errors > 0 ? EXIT.problems : EXIT.ok;
 }

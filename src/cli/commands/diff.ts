@@ -25,10 +25,12 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
     import('../../cluster/diff.js'),
     import('../../cluster/applyset.js'),
   ]);
+  if (opts.prune) applyset.requireMembers(applyset.memberKeys(rendered.map((s) => s.name)));
   const api = await openCluster(opts, io);
   const conn = api.conn;
   try {
     const id = applyset.applySetId(opts.applyset, conn.namespace);
+    if (opts.prune) await applyset.claimParent(api, opts.applyset, conn.namespace, opts.version);
     const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
     const results = await mapLimit(objects, 8, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
     const errors: Explained[] = [];

@@ -24,9 +24,11 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
   const templates = compileTemplates(sources);
   if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
   if (countBySeverity(run.diagnostics).errors > 0) {
-    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing sent to the cluster: fix the errors above\n');
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips) + 'nothing sent to the cluster: fix the errors above\n');
     return undefined;
   }
+  // Nothing is left out silently: say what was skipped, and why.
+  if (run.skipped > 0) io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
   const render = createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates);
   return run.scripts.map(render);
 }

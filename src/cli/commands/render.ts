@@ -27,9 +27,11 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   const { errors } = countBySeverity(run.diagnostics);
   if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
   if (errors > 0) {
-    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skipped) + 'nothing rendered: fix the errors above\n');
+    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips) + 'nothing rendered: fix the errors above\n');
     return EXIT.problems;
   }
+  // Nothing is left out silently: say what was skipped, and why.
+  if (run.skipped > 0) io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
   const rendered = run.scripts.map(createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));

@@ -8,14 +8,31 @@ export interface ShippedFile {
   bytes: Uint8Array;
 }
 
+/**
+ * Why a file cannot be shipped: it does not exist (`missing-file`), it is
+ * outside the script's boundary, its repository root (`outside-root`), it is a
+ * dot-file or lies in a dot-folder (`hidden-file`), or it cannot be read.
+ */
+export interface RefProblem {
+  rule: 'missing-file' | 'outside-root' | 'hidden-file' | 'unreadable-file';
+  why: string;
+}
+
 /** What the I/O layer found for a script's local references. */
 export interface ResolvedRefs {
   files: ShippedFile[];
   /** Why a reference could not be shipped, by refKey. */
-  missing: Map<string, string>;
-  /** Imports inside shipped files that do not exist. */
-  importProblems: string[];
+  missing: Map<string, RefProblem>;
+  /** Imports inside shipped files that cannot be shipped. */
+  importProblems: RefProblem[];
 }
+
+const HINTS: Record<RefProblem['rule'], string> = {
+  'missing-file': "create it, or fix the path (relative to the script's folder)",
+  'outside-root': 'nixpod ships only files inside the repository (the nearest folder with .git, else the folder named on the command line): move the file in, or name a folder that holds both',
+  'hidden-file': 'nixpod never ships dot-files or anything in a dot-folder: rename it, or move it out',
+  'unreadable-file': 'check its permissions',
+};
 
 /** Errors for references that cannot be shipped. Without `resolved` (nothing looked up), every reference is one. */
 export function bundleFindings(refs: readonly LocalRef[], resolved: ResolvedRefs | undefined): Finding[] {
@@ -26,12 +43,12 @@ export function bundleFindings(refs: readonly LocalRef[], resolved: ResolvedRefs
       out.push(finding(r.at, 'error', 'local-file', `${what} is a local file, not looked up`, 'run nixpod check or render on the script: they ship the files it names'));
       continue;
     }
-    const why = resolved.missing.get(refKey(r));
-    if (why !== undefined) out.push(finding(r.at, 'error', 'missing-file', `${what} cannot be shipped with the script: ${why}`, 'create it, or fix the path (relative to the script\'s folder)'));
+    const p = resolved.missing.get(refKey(r));
+    if (p !== undefined) out.push(finding(r.at, 'error', p.rule, `${what} cannot be shipped with the script: ${p.why}`, HINTS[p.rule]));
   }
   const first = refs[0];
   if (first && resolved) {
-    for (const p of resolved.importProblems) out.push(finding(first.at, 'error', 'missing-file', `cannot ship what the script needs: ${p}`, 'create it, or fix the import'));
+    for (const p of resolved.importProblems) out.push(finding(first.at, 'error', p.rule, `cannot ship what the script needs: ${p.why}`, p.rule === 'missing-file' ? 'create it, or fix the import' : HINTS[p.rule]));
   }
   return out;
 }

@@ -15,10 +15,14 @@ export interface ScriptInput {
   /** The script's absolute folder, and what the I/O layer found for its local references (see core/bundle). */
   dir?: string;
   resolved?: ResolvedRefs;
+  /** The script's identity in names and annotations: its path from its repository root (see io/scan.ts). Default: path. */
+  source?: string;
 }
 
 export interface CheckedScript {
   path: string;
+  /** See ScriptInput.source. */
+  source: string;
   fileName: string;
   bytes: Uint8Array;
   /** The script as text, or null when it is not valid UTF-8 (it then goes to binaryData). */
@@ -56,7 +60,7 @@ export function checkScript(input: ScriptInput): CheckedScript {
   const model = parseShebang(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);
   const fileName = baseName(input.path);
   const localRefs = findLocalRefs(model);
-  const base = { path: input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
+  const base = { path: input.path, source: input.source ?? input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
   const isScript = isNixShellScript(model);
   if (!isScript && !input.explicit) {
     return { ...base, diagnostics: [], skipped: true };

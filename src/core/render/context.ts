@@ -1,13 +1,16 @@
 import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
-import { baseNameFor, contentHasher, dataKeyFor } from './names.js';
+import { baseNameFor, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
 
 /** The nixos/nix release the Pods run: an exact tag, never `latest`. */
 export const DEFAULT_IMAGE = 'nixos/nix:2.29.0';
 export const MOUNT_DIR = '/nixpod';
-/** Bumped when the rendered shape changes, so names change with it. */
-const RENDER_FORMAT = 'nixpod-render-1';
+/**
+ * Bumped when the rendered shape or the hashed identity changes, so names change with it.
+ * 2: the identity is the path from the repository root, the namespace is not hashed, bases tagged when lossy.
+ */
+const RENDER_FORMAT = 'nixpod-render-2';
 
 export interface RenderOptions {
   image: string;
@@ -54,28 +57,45 @@ export function scriptHasher(templateTexts: readonly string[]): ScriptHasher {
   return contentHasher([RENDER_FORMAT, ...templateTexts]);
 }
 
-/** The template context, and the ConfigMap entries (the script first, then the files it ships). */
+/** The ConfigMap keys (the script's first) and, when it ships files, their paths under the mount. */
+export function dataLayout(script: CheckedScript): { keys: string[]; paths: string[] | null } {
+  const b = script.bundle;
+  if (!b) return { keys: [dataKeyFor(script.fileName)], paths: null };
+  const paths = [b.scriptPath, ...b.files.map((f) => f.path)];
+  return { keys: uniqueKeys(paths), paths };
+}
+
+/**
+ * The template context, and the ConfigMap entries (the script first, then the files it ships).
+ *
+ * The name is `<base>-<hash>`, the hash over everything rendered except the
+ * namespace: the script's bytes, its identity (`source`: its path from its
+ * repository root, see io/scan.ts), the files it ships and their layout, the
+ * options and the templates. So the same input gives the same name from any
+ * working directory or spelling, and in a namespace from `-n` or from the
+ * kubeconfig context alike (names are per namespace anyway).
+ */
 export function buildContext(script: CheckedScript, opts: RenderOptions, hash: ScriptHasher): { context: TemplateContext; entries: DataEntry[] } {
   const base = baseNameFor(script.fileName);
   const sh = summarizeShebang(script.model);
   const b = script.bundle;
   const files = b ? b.files : [];
-  const keys = b ? uniqueKeys([b.scriptPath, ...files.map((f) => f.path)]) : [dataKeyFor(script.fileName)];
+  const { keys, paths } = dataLayout(script);
   const key = keys[0] as string;
   const scriptPath = `${MOUNT_DIR}/${b ? b.scriptPath : key}`;
   const entries: DataEntry[] = [entry(key, script.bytes, script.text), ...files.map((f, i) => entry(keys[i + 1] as string, f.bytes, decodeScript(f.bytes)))];
   const workingDir = b ? (b.workingDir === '' ? MOUNT_DIR : `${MOUNT_DIR}/${b.workingDir}`) : null;
-  const items = b ? [{ key, path: b.scriptPath }, ...files.map((f, i) => ({ key: keys[i + 1] as string, path: f.path }))] : null;
+  const items = paths ? paths.map((path, i) => ({ key: keys[i] as string, path })) : null;
   const annotations: Record<string, string> = {
-    'nixpod.dev/source': script.path,
+    'nixpod.dev/source': script.source,
     'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
   const labels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': base };
-  const partial = { base, namespace: opts.namespace, key, source: script.path, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations, workingDir, items };
-  // Everything rendered feeds the hash: a change to the script, a file it ships, the options or a template renames both objects.
-  const h = hash([script.bytes, JSON.stringify(partial), ...files.flatMap((f) => [f.path, f.bytes])]);
-  return { context: { name: `${base}-${h}`, hash: h, ...partial }, entries };
+  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations, workingDir, items };
+  // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, the options or a template renames both objects.
+  const h = hash([script.bytes, JSON.stringify(hashed), ...files.flatMap((f) => [f.path, f.bytes])]);
+  return { context: { name: `${base}-${h}`, hash: h, namespace: opts.namespace, ...hashed }, entries };
 }
 
 function entry(key: string, bytes: Uint8Array, text: string | null): DataEntry {
@@ -88,7 +108,7 @@ function uniqueKeys(paths: readonly string[]): string[] {
   return paths.map((p) => {
     const k = dataKeyFor(p.replaceAll('/', '_'));
     let u = k;
-    for (let n = 2; seen.has(u); n++) u = `${k}-${n}`;
+    for (let n = 2; seen.has(u); n++) u = `${k.slice(0, KEY_MAX - String(n).length - 1)}-${n}`;
     seen.add(u);
     return u;
   });

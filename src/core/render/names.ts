@@ -5,24 +5,44 @@ const NAME_MAX = 63;
 export const HASH_LENGTH = 10;
 const BASE_MAX = NAME_MAX - HASH_LENGTH - 1;
 
-/** A DNS-1123 label from a file name: `Deploy Prod.sh` -> `deploy-prod-sh`. */
+const TAG_LENGTH = 6;
+/** File names whose base says everything: lowercase words joined by '-', at most one extension. */
+const LOSSLESS = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$/;
+
+/**
+ * A DNS-1123 label from a file name, the same for the same name everywhere:
+ * `deploy-prod.sh` -> `deploy-prod-sh`. When the name says more than the label
+ * can (uppercase, '_', spaces, several dots, non-Latin letters, too long), a
+ * tag of its SHA-256 keeps such names apart: `日本語.sh` -> `sh-<6 hex>`,
+ * `a_b.sh` and `a.b.sh` -> `a-b-sh-<6 hex>` each with its own tag.
+ */
 export function baseNameFor(fileName: string): string {
-  const s = fileName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, BASE_MAX)
-    .replace(/-+$/, '');
-  return s || 'script';
+  const s = fileName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  if (LOSSLESS.test(fileName) && s.length <= BASE_MAX) return s;
+  const tag = createHash('sha256').update(fileName).digest('hex').slice(0, TAG_LENGTH);
+  const head = s.slice(0, BASE_MAX - TAG_LENGTH - 1).replace(/-+$/, '');
+  return `${head || 'script'}-${tag}`;
 }
 
+/** Kubernetes' rules (IsDNS1123Label; IsConfigMapKey; a label value; a volume item path). */
+const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const KEY_OK = /^[-._a-zA-Z0-9]+$/;
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+export const KEY_MAX = 253;
 
-/** The ConfigMap data key: the file name when Kubernetes accepts it, else a sanitized one. */
+export const isDnsLabel = (s: string): boolean => s.length <= NAME_MAX && DNS_LABEL.test(s);
+export const isLabelValue = (s: string): boolean => s.length <= 63 && LABEL_VALUE.test(s);
+export const isDataKey = (k: string): boolean => k.length <= KEY_MAX && KEY_OK.test(k) && k !== '.' && !k.startsWith('..');
+/** A volume item path: relative, no `..` element, not starting with `..`. */
+export const isItemPath = (p: string): boolean => p !== '' && !p.startsWith('/') && !p.startsWith('..') && !p.split('/').includes('..');
+
+/** The ConfigMap data key: the file name when Kubernetes accepts it, else a sanitized one (`..x.sh` -> `_.x.sh`). */
 export function dataKeyFor(fileName: string): string {
-  if (KEY_OK.test(fileName) && fileName.length <= 253 && fileName !== '.' && fileName !== '..') return fileName;
-  const s = fileName.replace(/[^-._a-zA-Z0-9]+/g, '_').slice(0, 253);
-  return s === '' || s === '.' || s === '..' ? 'script' : s;
+  if (isDataKey(fileName)) return fileName;
+  let s = fileName.replace(/[^-._a-zA-Z0-9]+/g, '_');
+  if (s.startsWith('..')) s = `_${s.slice(1)}`;
+  s = s.slice(0, KEY_MAX);
+  return isDataKey(s) ? s : 'script';
 }
 
 /**

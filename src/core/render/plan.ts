@@ -1,8 +1,9 @@
 import type { CheckedScript } from '../check/script.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
-import { baseNameFor } from './names.js';
+import { dataLayout } from './context.js';
+import { baseNameFor, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
 
-/** Two scripts whose file names give the same base would collide in names, labels and `-o` files. */
+/** Two scripts whose file names give the same base (rare: see baseNameFor) would collide in labels and `-o` files. */
 export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnostic[] {
   const byBase = new Map<string, CheckedScript[]>();
   for (const s of scripts) {
@@ -17,6 +18,27 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
       const others = group.filter((o) => o !== s).map((o) => o.path).join(', ');
       out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `resource name '${base}' is also produced by ${others}`, 'rename one of the files, or render them in separate runs')]));
     }
+  }
+  return out;
+}
+
+/**
+ * Kubernetes' rules for every name and key nixpod makes, checked before any
+ * request: the object name (`<base>-<hash>`), the labels that carry the base,
+ * the ConfigMap keys and the volume item paths. Templates may rename objects;
+ * what they make is the server's to judge.
+ */
+export function checkNameRules(scripts: readonly CheckedScript[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of scripts) {
+    const problems: string[] = [];
+    const base = baseNameFor(s.fileName);
+    if (!isDnsLabel(`${base}-${'0'.repeat(HASH_LENGTH)}`)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
+    if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
+    const { keys, paths } = dataLayout(s);
+    for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+    for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
+    for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..)')]));
   }
   return out;
 }
