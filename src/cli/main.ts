@@ -79,7 +79,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', 'nixpod')
     .option('--wait', 'wait until every Pod has Succeeded or Failed')
     .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
-    .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 5m)', duration, 300_000)
+    .addOption(new Option('--timeout <duration>', 'how long --wait and --logs wait (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], o: Record<string, unknown>) => {
       const { runApply } = await import('./commands/apply.js');
@@ -124,7 +124,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);
   clusterFlags(run)
     .option('--keep', 'keep the ConfigMap and Pod afterwards')
-    .option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m)', duration, 3_600_000)
+    .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
       const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
@@ -150,12 +150,16 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** `90s`, `5m`, `1h`, `500ms`, or plain seconds. */
-function duration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`'${v}' is not a duration (e.g. 90s, 5m).`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
-  return Number(m[1]) * unit;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go duration as kubectl takes it (`90s`, `5m`, `1h30m`, `1.5h`, `500ms`), or plain seconds; more than zero. */
+export function duration(v: string): number {
+  const parts = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v) ? [[v, v, 's']] : [...v.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  const ms = parts.reduce((sum, m) => sum + Number(m[1]) * (UNIT_MS[m[2] ?? 's'] ?? 1000), 0);
+  if (parts.map((m) => m[0]).join('') !== v || !(ms > 0) || !Number.isFinite(ms)) throw new InvalidArgumentError(`'${v}' is not a duration above zero (e.g. 90s, 5m, 1h30m).`);
+  // Node's timers hold at most 2^31-1 ms (24.8 days); a longer one would fire at once.
+  if (ms > 2 ** 31 - 1) throw new InvalidArgumentError(`'${v}' is longer than nixpod can wait (596h).`);
+  return ms;
 }
 
 /** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */

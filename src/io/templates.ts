@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError } from '../core/errors.js';
@@ -11,6 +11,7 @@ export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', im
 
 /** Each template from `dir` when it has one, else the built-in one. */
 export async function loadTemplates(dir: string | undefined, cwd: string): Promise<TemplateSource[]> {
+  if (dir !== undefined) await requireFolder(resolve(cwd, dir), dir);
   return Promise.all(
     NAMES.map(async (name) => {
       const file = `${name}.yaml.hbs`;
@@ -29,4 +30,18 @@ export async function loadTemplates(dir: string | undefined, cwd: string): Promi
       return { name, origin: `built-in ${file}`, text };
     }),
   );
+}
+
+/** A --templates folder that is missing, not a folder, or holds no template is a mistake, never silently the built-in templates. */
+async function requireFolder(abs: string, given: string): Promise<void> {
+  const st = await stat(abs).catch((e: NodeJS.ErrnoException) => {
+    throw new IoError(`--templates ${given}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`, 'give a folder holding configmap.yaml.hbs and/or pod.yaml.hbs');
+  });
+  if (!st.isDirectory()) throw new IoError(`--templates ${given}: not a folder`, 'give a folder holding configmap.yaml.hbs and/or pod.yaml.hbs');
+  const names = await readdir(abs).catch((e: Error) => {
+    throw new IoError(`--templates ${given}: ${e.message}`, 'check the folder\'s permissions');
+  });
+  if (!NAMES.some((n) => names.includes(`${n}.yaml.hbs`))) {
+    throw new IoError(`--templates ${given}: holds neither configmap.yaml.hbs nor pod.yaml.hbs`, `nixpod would use only its built-in templates; found: ${names.slice(0, 5).join(', ') || 'nothing'}`);
+  }
 }
