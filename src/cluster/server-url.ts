@@ -10,8 +10,7 @@ export function serverUrl(cluster: Entry, defaultTls: boolean): URL {
   const raw = cluster.body.server;
   const where = `cluster "${cluster.name}" in kubeconfig ${cluster.file}`;
   if (typeof raw !== 'string' || raw.trim() === '') throw new ClusterError(`${where} has no server`, 'set clusters[].cluster.server to the API server URL, e.g. https://host:6443');
-  let u = tryUrl(raw);
-  if (!u || u.host === '' || !raw.includes('://')) u = tryUrl(`${defaultTls ? 'https' : 'http'}://${raw}`);
+  const u = raw.includes('://') ? tryUrl(raw) : tryUrl(`${defaultTls ? 'https' : 'http'}://${raw}`);
   if (!u || u.host === '') throw new ClusterError(`${where}: server ${JSON.stringify(raw)} is not a URL`, 'use https://host:port');
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ClusterError(`${where}: server ${JSON.stringify(raw)} has the unsupported scheme ${u.protocol.slice(0, -1)}`, 'use https://host:port');
   if (u.search !== '' || u.hash !== '') throw new ClusterError(`${where}: server ${JSON.stringify(raw)} has a query or fragment`, 'use https://host:port[/path]');
