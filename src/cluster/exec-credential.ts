@@ -137,12 +137,11 @@ export function cachedCredential(fetch: () => Promise<Credential>, now: () => nu
   };
   return {
     async get() {
-      for (;;) {
-        const entry = current ?? load(false);
-        const cred = await entry.cred;
-        if (cred.expiresAt === undefined || cred.expiresAt > now()) return cred;
-        if (current === entry) load(false);
-      }
+      const entry = current ?? load(false);
+      const cred = await entry.cred;
+      if (cred.expiresAt === undefined || cred.expiresAt > now()) return cred;
+      // Expired: one new run shared by whoever noticed; what it returns is used even if already expired (as client-go does).
+      return (current === entry ? load(false) : (current ?? load(false))).cred;
     },
     refresh() {
       if (!current || current.refreshed) return false;
