@@ -57,22 +57,46 @@ export async function connect(opts: ConnectOptions, env: Env, where: ConnectEnv 
   const tls = clusterTls(sel.cluster);
   const clientCert = userTls(sel.user);
   const server = serverUrl(sel.cluster, Boolean(tls.ca || clientCert.cert || tls.rejectUnauthorized === false));
+  const impersonate = impersonation(sel.user);
   const base = {
     server: server.href.replace(/\/+$/, ''),
     namespace: opts.namespace ?? sel.namespace ?? 'default',
     context: sel.context,
     proxy: proxyFor(server, sel.cluster.body['proxy-url'] as string | undefined, env, `cluster "${sel.cluster.name}" in kubeconfig ${sel.cluster.file}`),
   };
+  const conn = await authenticated(sel, base, { ...tls, ...clientCert }, env, where);
+  if (Object.keys(impersonate).length === 0) return conn;
+  return {
+    ...conn,
+    async authenticate(o) {
+      await conn.authenticate(o);
+      o.headers = { ...o.headers, ...impersonate };
+    },
+  };
+}
+
+async function authenticated(sel: Selection, base: Omit<Connection, 'authenticate'>, tls: Tls, env: Env, where: ConnectEnv): Promise<Connection> {
   if (sel.user?.body['auth-provider']) return { ...base, authenticate: await authProvider(sel) };
-  if (sel.user?.body.exec && !sel.user.body.token && !sel.user.body.tokenFile) return { ...base, ...(await execAuth(sel, { ...tls, ...clientCert }, env, where)) };
+  if (sel.user?.body.exec && !sel.user.body.token && !sel.user.body.tokenFile) return { ...base, ...(await execAuth(sel, tls, env, where)) };
   const header = staticAuth(sel.user);
   return {
     ...base,
     async authenticate(o) {
-      Object.assign(o, tls, clientCert);
+      Object.assign(o, tls);
       if (header) o.headers = { ...o.headers, authorization: header() };
     },
   };
+}
+
+/** kubectl's `as`, `as-uid`, `as-groups` and `as-user-extra`: the Impersonate-* headers. */
+export function impersonation(user: Selection['user']): Record<string, string | string[]> {
+  const b = user?.body ?? {};
+  const h: Record<string, string | string[]> = {};
+  if (typeof b.as === 'string' && b.as !== '') h['impersonate-user'] = b.as;
+  if (typeof b['as-uid'] === 'string' && b['as-uid'] !== '') h['impersonate-uid'] = b['as-uid'];
+  if (Array.isArray(b['as-groups']) && b['as-groups'].length > 0) h['impersonate-group'] = b['as-groups'] as string[];
+  for (const [k, v] of Object.entries((b['as-user-extra'] ?? {}) as Record<string, string[]>)) h[`impersonate-extra-${encodeURIComponent(k)}`] = v;
+  return h;
 }
 
 function readKubeconfig(file: string): string {
@@ -115,5 +139,11 @@ async function authProvider(sel: Selection): Promise<(o: RequestOptions) => Prom
       contexts: [{ name: sel.context, context: { cluster: sel.cluster.name, user: user.name } }],
     }),
   );
-  return (o) => kc.applyToHTTPSOptions(o);
+  return async (o) => {
+    try {
+      await kc.applyToHTTPSOptions(o);
+    } catch (e) {
+      throw new ClusterError(`user "${user.name}" in kubeconfig ${user.file}: auth-provider ${JSON.stringify((user.body['auth-provider'] as { name?: string }).name ?? '')}: ${(e as Error).message.split('\n')[0]}`, 'fix the auth-provider entry, or log in again (kubectl would fail the same way)');
+    }
+  };
 }

@@ -47,7 +47,10 @@ export async function startForwarder(host: string, toPort: number): Promise<{ po
   const sockets = new Set<Socket>();
   const server = createTcpServer((c) => {
     const u = connect(toPort, '127.0.0.1');
-    for (const s of [c, u]) sockets.add(s).has(s) && s.on('error', () => (c.destroy(), u.destroy()));
+    for (const s of [c, u]) {
+      sockets.add(s);
+      s.on('error', () => (c.destroy(), u.destroy()));
+    }
     c.pipe(u).pipe(c);
   });
   await new Promise<void>((r) => server.listen(0, host, r));

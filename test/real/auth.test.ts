@@ -62,6 +62,13 @@ describe('real kube-apiserver: credentials and proxies', { skip: kubeSkip }, () 
     assert.equal(applied(c.ns), 2);
   });
 
+  it('impersonation (as, as-groups) is sent: an impersonated user without rights is refused by name', async () => {
+    const r = await applyAs({ token: k.token, as: 'nobody-at-all', 'as-groups': ['no-group'] });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /nobody-at-all/);
+    assert.equal(applied(r.ns), 0);
+  });
+
   it('through a CONNECT proxy (proxy-url)', async () => {
     const proxy = await startConnectProxy();
     try {
