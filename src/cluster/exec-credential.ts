@@ -90,14 +90,17 @@ export function parseExecCredential(stdout: string, spec: Pick<ExecSpec, 'apiVer
   return out;
 }
 
-/** Runs the plugin once; its stderr goes to `stderr` (it may be talking to the user). */
+/** Runs the plugin once. Its stderr reaches the user as it comes (a login flow may print a URL and wait), and its last line goes into the error when it fails. */
 export function runPlugin(spec: ExecSpec, env: Readonly<Record<string, string | undefined>>, stderr: (t: string) => void): Promise<Credential> {
   return new Promise((resolve, reject) => {
     const child = spawn(spec.command, spec.args, { env: { ...env, ...spec.env, KUBERNETES_EXEC_INFO: spec.info }, stdio: [spec.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-4096);
+      stderr(d);
+    });
     const hint = spec.installHint?.trim().replace(/\s*\n\s*/g, ' ') || 'install the plugin, or fix users[].user.exec.command in the kubeconfig';
     child.on('error', (e: NodeJS.ErrnoException) => {
       const why = e.code === 'ENOENT' ? 'not found' : e.code === 'EACCES' ? 'not executable' : e.message;
@@ -105,11 +108,11 @@ export function runPlugin(spec: ExecSpec, env: Readonly<Record<string, string | 
     });
     child.on('close', (code, signal) => {
       if (code === null && signal === null) return; // 'error' already rejected
+      if (err !== '' && !err.endsWith('\n')) stderr('\n');
       if (code !== 0) {
-        const last = err.trim().split('\n').slice(-3).join(' | ');
+        const last = err.trim().split('\n').at(-1)?.trim();
         return reject(new ClusterError(`${spec.where}: credential plugin ${spec.command} failed with ${signal ? `signal ${signal}` : `exit code ${String(code)}`}${last ? `: ${last}` : ''}`, hint));
       }
-      if (err) stderr(err.endsWith('\n') ? err : `${err}\n`);
       try {
         resolve(parseExecCredential(out, spec));
       } catch (e) {

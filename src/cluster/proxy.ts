@@ -38,6 +38,13 @@ export function parseProxyUrl(raw: string, where: string): URL {
 
 /** The proxy for `server`, or undefined for a direct connection. */
 export function proxyFor(server: URL, proxyUrl: string | undefined, env: Env, where: string): URL | undefined {
+  const proxy = chooseProxy(server, proxyUrl, env, where);
+  // Go would forward plain-http requests through it; nixpod tunnels https only, and says so rather than going around the proxy.
+  if (proxy && server.protocol === 'http:') throw new ClusterError(`${where}: the server ${server.origin} is plain http and would go through proxy ${proxy.origin}, which nixpod supports for https servers only`, 'use the https:// address of the API server, or list the host in NO_PROXY');
+  return proxy;
+}
+
+function chooseProxy(server: URL, proxyUrl: string | undefined, env: Env, where: string): URL | undefined {
   if (proxyUrl) return parseProxyUrl(proxyUrl, `${where}: proxy-url`);
   const raw = server.protocol === 'https:' ? envAny(env, 'HTTPS_PROXY', 'https_proxy') : envAny(env, 'HTTP_PROXY', 'http_proxy');
   if (raw === '') return undefined;

@@ -44,7 +44,9 @@ describe('NO_PROXY and proxy choice follow Go (golang.org/x/net/http/httpproxy)'
     assert.equal(proxyFor(s, undefined, { HTTPS_PROXY: 'http://a:1', https_proxy: 'http://b:2' }, 'x')?.host, 'a:1');
     assert.equal(proxyFor(s, undefined, { https_proxy: 'b:2' }, 'x')?.href, 'http://b:2/');
     assert.equal(proxyFor(s, undefined, { HTTP_PROXY: 'http://a:1' }, 'x'), undefined);
-    assert.equal(proxyFor(new URL('http://kube.example.com'), undefined, { HTTP_PROXY: 'http://a:1' }, 'x')?.host, 'a:1');
+    assert.throws(() => proxyFor(new URL('http://kube.example.com'), undefined, { HTTP_PROXY: 'http://a:1' }, 'x'), /x: the server http:\/\/kube.example.com is plain http and would go through proxy http:\/\/a:1, which nixpod supports for https servers only/);
+    assert.equal(proxyFor(new URL('http://kube.example.com'), undefined, { HTTP_PROXY: 'http://a:1', NO_PROXY: 'example.com' }, 'x'), undefined);
+    assert.equal(proxyFor(new URL('http://localhost:8080'), undefined, { HTTP_PROXY: 'http://a:1' }, 'x'), undefined);
     assert.equal(proxyFor(new URL('https://[::1]:6443'), undefined, { HTTPS_PROXY: 'http://a:1' }, 'x'), undefined);
     assert.equal(proxyFor(new URL('https://127.0.0.1:6443'), 'http://p:3128', { NO_PROXY: '*' }, 'x')?.host, 'p:3128');
     assert.throws(() => proxyFor(s, 'socks5://p:1080', {}, 'cluster "c"'), /cluster "c": proxy-url: proxy "socks5:\/\/p:1080": SOCKS proxies are not supported/);
