@@ -1,6 +1,7 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { NixpodError } from '../core/errors.js';
+import { agentFor, requestHost } from './agent.js';
 import type { Connection } from './config.js';
 
 export interface ApiResponse {
@@ -46,22 +47,29 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 200, maxDelayMs
  */
 export class Api {
   /** Connections are kept open and reused: a few TLS handshakes for hundreds of requests. */
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly agent: Agent;
 
   constructor(
     readonly conn: Connection,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     readonly userAgent = 'nixpod',
-  ) {}
+  ) {
+    this.agent = agentFor(conn);
+  }
 
   close(): void {
     this.agent.destroy();
   }
 
   async send(spec: RequestSpec): Promise<ApiResponse> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, refreshed = false; ; attempt++) {
       try {
         const r = await this.once(spec);
+        // A credential plugin's token was refused: fetch a new one and retry once (client-go drops it on 401).
+        if (r.status === 401 && !refreshed && this.conn.refresh?.()) {
+          refreshed = true;
+          continue;
+        }
         if (!RETRY_STATUS.has(r.status) || attempt >= this.retry.attempts) return r;
         await sleep(this.delay(attempt, r.headers['retry-after']));
       } catch (e) {
@@ -95,7 +103,7 @@ export class Api {
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const opts: import('node:https').RequestOptions = {
       method: spec.method,
-      hostname: url.hostname,
+      hostname: requestHost(url),
       port: url.port,
       path: url.pathname + url.search,
       headers: { accept: 'application/json', 'user-agent': this.userAgent, ...(spec.contentType ? { 'content-type': spec.contentType } : {}) },

@@ -7,7 +7,7 @@ import { BIN, script, tempTree } from '../helpers/cli.js';
 
 /** @kubernetes/client-node takes most of a second to import: check and render must never load it. */
 describe('client-node is loaded lazily', () => {
-  it('check and render do not load it; the cluster path with a credential plugin does', () => {
+  it('check, render and exec credential plugins do not load it; an auth-provider does', () => {
     const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq') });
     const log = join(dir, 'loaded.log');
     // A module hook that writes down every module resolved.
@@ -23,7 +23,11 @@ describe('client-node is loaded lazily', () => {
       assert.match(loaded, /nixpod\.mjs/, 'the hook sees the CLI');
       assert.doesNotMatch(loaded, /@kubernetes\/client-node/, cmd.join(' '));
     }
-    writeFileSync(join(dir, 'kc'), 'apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters: [{name: x, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: x, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: "false"}}}]\ncontexts: [{name: x, context: {cluster: x, user: x}}]\n');
+    const kc = (user: string) => writeFileSync(join(dir, 'kc'), `apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters: [{name: x, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: x, user: ${user}}]\ncontexts: [{name: x, context: {cluster: x, user: x}}]\n`);
+    // nixpod runs exec credential plugins itself; only auth-provider still goes through client-node.
+    kc('{exec: {apiVersion: client.authentication.k8s.io/v1, command: "true", interactiveMode: Never}}');
+    assert.doesNotMatch(run('apply', '--kubeconfig', 'kc', 'a.sh'), /@kubernetes\/client-node/);
+    kc('{auth-provider: {name: oidc, config: {id-token: x, idp-issuer-url: "https://127.0.0.1:9"}}}');
     assert.match(run('apply', '--kubeconfig', 'kc', 'a.sh'), /@kubernetes\/client-node/);
   });
 });

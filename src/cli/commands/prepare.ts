@@ -36,5 +36,5 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
 /** Connect as kubectl would (the cluster code loads only now); `api.conn.namespace` is the namespace to use. */
 export async function openCluster(opts: { kubeconfig: string | undefined; context: string | undefined; namespace: string | undefined; version: string }, io: CliIo): Promise<Api> {
   const [{ connect }, { Api }] = await Promise.all([import('../../cluster/config.js'), import('../../cluster/http.js')]);
-  return new Api(await connect(opts, io.env), undefined, `nixpod/${opts.version}`);
+  return new Api(await connect(opts, io.env, { cwd: io.cwd, stderr: io.stderr, stdinIsTerminal: process.stdin.isTTY === true }), undefined, `nixpod/${opts.version}`);
 }
