@@ -1,5 +1,7 @@
 import type { ObjectResult, DryRun } from '../../cluster/apply.js';
-import type { PodOutcome } from '../../cluster/pods.js';
+import { lifetime } from '../../cluster/cancel.js';
+import { SAID_ONCE, type Explained } from '../../cluster/explain.js';
+import type { PodOutcome, WaitOptions, WaitResult } from '../../cluster/pods.js';
 import type { Manifest } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -31,6 +33,11 @@ export interface ApplyCommandOptions extends ClusterOptions {
   version: string;
 }
 
+/**
+ * `nixpod apply`: everything runs under one signal (SIGINT, SIGTERM and
+ * --timeout). A closed stdout only stops the printing: every apply and prune
+ * asked for is still done.
+ */
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
@@ -40,17 +47,21 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     import('../../cluster/applyset.js'),
     import('../../cluster/pods.js'),
   ]);
-  const api = await openCluster(opts, io);
+  const life = lifetime(io.signal, opts.timeoutMs);
+  const api = await openCluster(opts, io, life);
   try {
     const ns = api.conn.namespace;
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
     const results: ObjectResult[] = [];
+    const said = new Set<string>();
     const report = (r: ObjectResult) => {
       results.push(r);
-      if (opts.output === 'text') {
-        if (r.error) io.stderr(formatError(r.error.message, r.error.hint));
-        else io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
-      }
+      if (opts.output !== 'text') return;
+      if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
+      // A missing or terminating namespace, or a cancel, is one error for all objects.
+      if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
+      said.add(r.error.message);
+      io.stderr(formatError(r.error.message, r.error.hint));
     };
     if (opts.createNamespace) {
       const r = await ensureNamespace(api, ns, settings);
@@ -73,7 +84,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       const [cm, pod] = s.objects();
       const first = await applyObject(api, ns, member(cm), settings, s.path, prior);
       report(first);
-      if (first.error) report({ script: s.path, kind: 'Pod', name: s.name, namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: { kind: 'other', message: `pod/${s.name}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' } });
+      if (first.error) report({ script: s.path, kind: 'Pod', name: s.name, namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: notApplied(first.error, s.name) });
       else report(await applyObject(api, ns, member(pod), settings, s.path, prior));
     });
     if (opts.prune) {
@@ -82,14 +93,35 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
-      const logLine = opts.logs ? (script: string, line: string) => io.stdout(`[${script}] ${line}\n`) : undefined;
-      outcomes = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), opts.timeoutMs, logLine);
+      const waited = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), waitOptions(opts, io, life.signal));
+      outcomes = waited.outcomes;
       if (opts.output === 'text') for (const o of outcomes) io.stderr(describeOutcome(o));
+      if (waited.error) return reportWaitError(waited, results, opts, io);
     }
     return finish(results, outcomes, opts, io);
   } finally {
     api.close();
   }
+}
+
+/** The Pod of a script whose ConfigMap failed: the same error when it is about the namespace or a cancel, else why it was skipped. */
+function notApplied(e: Explained, name: string): Explained {
+  return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `pod/${name}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
+}
+
+function waitOptions(opts: ApplyCommandOptions, io: CliIo, signal: AbortSignal): WaitOptions {
+  return {
+    signal,
+    onLog: opts.logs ? (script, line) => io.stdout(`[${script}] ${line}\n`) : undefined,
+    onNote: (text) => io.stderr(`nixpod: warning: ${text}\n`),
+  };
+}
+
+function reportWaitError(waited: WaitResult, results: readonly ObjectResult[], opts: ApplyCommandOptions, io: CliIo): number {
+  const e = waited.error as Explained;
+  io.stderr(formatError(e.message, e.hint));
+  finish(results, waited.outcomes, opts, io);
+  return EXIT.cluster;
 }
 
 function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[], opts: ApplyCommandOptions, io: CliIo): number {
