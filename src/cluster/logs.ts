@@ -87,10 +87,12 @@ export async function followLog(api: Api, namespace: string, pod: string, o: Fol
     const before = cur.lines;
     const read = await readOnce(api, namespace, pod, cur, o, ended).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
     if (o.signal.aborted) return;
-    if (read === 'end' && ended) return;
+    // The Pod has ended and a read to the end brought nothing new: the log is complete
+    // (a read that did bring lines is checked once more: a proxy may have cut it cleanly).
+    if (read === 'end' && ended && cur.lines === before) return;
     if (read === 'end') {
       // The kubelet ends the stream when the container exits; the Pod's status follows a moment later.
-      await pause(o.pauseMs ?? 250);
+      if (!ended) await pause(o.pauseMs ?? 250);
       continue;
     }
     if (typeof read === 'object' && 'note' in read) return o.onNote(read.note);
@@ -105,7 +107,7 @@ export async function followLog(api: Api, namespace: string, pod: string, o: Fol
       const since = cur.since ? ` after ${cur.since}` : '';
       return o.onNote(`gave up following the log of ${what} (${lastError || 'the stream kept dropping'}): lines${since} may be missing (kubectl logs -n ${namespace} ${pod}${cur.since ? ` --since-time=${cur.since}` : ''})`);
     }
-    await pause(Math.min(250 * 2 ** failures, 5_000));
+    await pause(Math.min((o.pauseMs ?? 250) * 2 ** failures, 5_000));
   }
 }
 
