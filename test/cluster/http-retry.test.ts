@@ -49,14 +49,18 @@ describe('HTTP: retries, Retry-After, answers that are not JSON', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 30; i++) files[`s${i}.sh`] = script('#! nix-shell -i bash -p jq', `echo ${i}\n`);
     dir = tempTree(files);
-    writeFileSync(kc, fake.kubeconfig('admin', 'load'));
-    const rand = rng(8);
-    fake.faults.push({ match: () => rand() < 0.4, times: Infinity, kind: 'status', status: 429, retryAfter: 0 });
-    const r = await runCli(['apply', '--kubeconfig', kc, '--create-namespace', '.'], dir, { HOME: dir });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(fake.list('configmaps', 'load').length, 30);
-    assert.equal(fake.list('pods', 'load').length, 30);
-    assert.ok(fake.requests.filter((x) => x.status === 429).length > 20, 'the faults were hit');
+    // Seeds with which the old budget (5 attempts) lost objects.
+    for (const seed of [1, 2, 5]) {
+      writeFileSync(kc, fake.kubeconfig('admin', `load-${seed}`));
+      const rand = rng(seed);
+      fake.faults.length = 0;
+      fake.faults.push({ match: () => rand() < 0.4, times: Infinity, kind: 'status', status: 429, retryAfter: 0 });
+      const r = await runCli(['apply', '--kubeconfig', kc, '--create-namespace', '.'], dir, { HOME: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(fake.list('configmaps', `load-${seed}`).length, 30);
+      assert.equal(fake.list('pods', `load-${seed}`).length, 30);
+    }
+    assert.ok(fake.requests.filter((x) => x.status === 429).length > 60, 'the faults were hit');
   });
 
   it('Retry-After as an HTTP-date is waited for', async () => {
