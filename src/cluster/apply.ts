@@ -1,6 +1,6 @@
 import type { Manifest } from '../core/render/manifests.js';
 import { abortableSleep } from './cancel.js';
-import { describeBody, explainError, explainResponse, type ExplainContext, type Explained } from './explain.js';
+import { explainError, NotJsonError, explainResponse, type ExplainContext, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
 
 export type DryRun = 'none' | 'client' | 'server';
@@ -109,7 +109,7 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
       if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
     }
     if (r.status !== 200 && r.status !== 201) return failed(r);
-    if (!isJson(r.body)) return { ...base, action: 'failed', error: { kind: 'not-json', message: `${what}: expected JSON from the API server, got ${describeBody(r)}`, hint: 'something other than the API server answered (a proxy, a load balancer or a login page): check the server URL in the kubeconfig and any proxy settings' } };
+    if (!isJson(r.body)) return { ...base, action: 'failed', error: explainError(new NotJsonError(r, what), what, api.conn.server) };
     if (r.status === 201) return { ...base, action: 'created' };
     const same = before !== undefined && before !== 'unreadable' && fingerprintOf(r.body, s.fieldManager) === before;
     return { ...base, action: same ? 'unchanged' : 'configured' };

@@ -1,5 +1,5 @@
 import { NixpodError } from '../core/errors.js';
-import { CancelledError } from './cancel.js';
+import { CancelledError, describeAbort, isTimeout } from './cancel.js';
 import type { ApiResponse } from './http.js';
 import { TransportError } from './http.js';
 
@@ -48,12 +48,19 @@ export function describeBody(r: ApiResponse): string {
 
 const NOT_JSON_HINT = 'something other than the API server answered (a proxy, a load balancer or a login page): check the server URL in the kubeconfig and any proxy settings';
 
-/** The JSON of an answer, or a cluster error saying what came back instead. */
+/** Something other than the API server answered where JSON was expected. */
+export class NotJsonError extends NixpodError {
+  constructor(r: ApiResponse, what: string) {
+    super('cluster', `${what}: expected JSON from the API server, got ${describeBody(r)}`, NOT_JSON_HINT);
+  }
+}
+
+/** The JSON of an answer, or a NotJsonError saying what came back instead. */
 export function readJson<T>(r: ApiResponse, what: string): T {
   try {
     return JSON.parse(r.body) as T;
   } catch {
-    throw new NixpodError('cluster', `${what}: expected JSON from the API server, got ${describeBody(r)}`, NOT_JSON_HINT);
+    throw new NotJsonError(r, what);
   }
 }
 
@@ -115,7 +122,7 @@ function conflictText(msg: string, causes: NonNullable<Status['details']>['cause
 }
 
 export function explainError(e: unknown, what: string, server: string): Explained {
-  if (e instanceof CancelledError) return { kind: 'cancelled', message: `not done: ${e.message.replace(/^stopped: /, '')}`, hint: e.hint ?? 'nothing else was started; re-running converges' };
+  if (e instanceof CancelledError) return { kind: 'cancelled', message: `${describeAbort(e.reason)}: stopped before everything was applied`, hint: isTimeout(e.reason) ? 'give the command more time with --timeout; re-running converges' : 're-run the same command to finish: it converges' };
   if (e instanceof TransportError) {
     const tls = /certificate|self.signed|unable to verify/i.test(e.message);
     return {
@@ -124,6 +131,6 @@ export function explainError(e: unknown, what: string, server: string): Explaine
       hint: tls ? 'the server certificate is not trusted: check certificate-authority in the kubeconfig' : 'check that the cluster is up and the kubeconfig points at it; re-running converges',
     };
   }
-  if (e instanceof NixpodError) return { kind: e.message.includes('expected JSON') ? 'not-json' : 'other', message: e.message, hint: e.hint ?? 're-run the same command; it converges' };
+  if (e instanceof NixpodError) return { kind: e instanceof NotJsonError ? 'not-json' : 'other', message: e.message, hint: e.hint ?? 're-run the same command; it converges' };
   return { kind: 'other', message: `${what}: ${e instanceof Error ? e.message : String(e)}`, hint: 're-run the same command; it converges' };
 }

@@ -10,15 +10,24 @@ interface Spawned {
   code: number | null;
   stdout: string;
   stderr: string;
+  signalledAt: number;
+  closedAt: number;
 }
 
 /**
  * The built binary as a real process: `onStderr` sees stderr as it comes (to send a signal),
  * `closeStdoutAfter` closes the pipe after that many bytes (a reader that went away, as `| head -1`).
  */
-function spawnNixpod(args: string[], cwd: string, o: { onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void; closeStdoutAfter?: number } = {}): Promise<Spawned> {
+function spawnNixpod(args: string[], cwd: string, o: { onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void; closeStdoutAfter?: number; signalAfter?: { signal: NodeJS.Signals; ms: number } } = {}): Promise<Spawned> {
   const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd } });
-  const out: Spawned = { code: null, stdout: '', stderr: '' };
+  const out: Spawned = { code: null, stdout: '', stderr: '', signalledAt: 0, closedAt: 0 };
+  const after = o.signalAfter;
+  if (after) {
+    setTimeout(() => {
+      out.signalledAt = Date.now();
+      p.kill(after.signal);
+    }, after.ms);
+  }
   p.stderr.setEncoding('utf8').on('data', (d: string) => {
     out.stderr += d;
     o.onStderr?.(out.stderr, (s) => p.kill(s));
@@ -27,7 +36,7 @@ function spawnNixpod(args: string[], cwd: string, o: { onStderr?: (all: string, 
     out.stdout += d;
     if (o.closeStdoutAfter !== undefined && out.stdout.length >= o.closeStdoutAfter) p.stdout.destroy();
   });
-  return new Promise((resolve) => p.on('close', (code) => resolve({ ...out, code })));
+  return new Promise((resolve) => p.on('close', (code) => resolve({ ...out, code, closedAt: Date.now() })));
 }
 
 /** Cancellation and cleanup, end to end: signals, a closed stdout, --timeout, a forbidden delete. */
@@ -89,6 +98,23 @@ describe('the lifetime of cluster work (real processes)', () => {
     assert.equal(fake.list('configmaps', 'closed').length, 40);
     assert.equal(fake.list('pods', 'closed').length, 40);
     assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+  });
+
+  it('apply: SIGINT cancels the requests in flight at once, says so once, exit 130', { timeout: 30_000 }, async () => {
+    fake.faults.push({ match: (x) => x.method === 'PATCH', times: 100, kind: 'latency', ms: 5000 });
+    writeFileSync(join(dir, 'kc-slow'), fake.kubeconfig('admin', 'slow'));
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-slow', '--create-namespace', 'many'], dir, { signalAfter: { signal: 'SIGINT', ms: 1500 } });
+    fake.faults.length = 0;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(r.closedAt - r.signalledAt < 2000, `took ${r.closedAt - r.signalledAt} ms after the signal`);
+    assert.equal((r.stderr.match(/nixpod: error: interrupted \(SIGINT\): stopped before everything was applied/g) ?? []).length, 1, r.stderr);
+    assert.match(r.stderr, /^\d+ not applied$/m);
+  });
+
+  it('apply --wait: SIGINT ends the wait without calling the Pods timed out', { timeout: 30_000 }, async () => {
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc', '--wait', 'long.sh'], dir, { signalAfter: { signal: 'SIGINT', ms: 1500 } });
+    assert.equal(r.code, 130, r.stderr);
+    assert.doesNotMatch(r.stderr, /did not finish|at the timeout/);
   });
 
   it('run: --timeout ends a Pod that never ends, and cleans up', { timeout: 30_000 }, async () => {

@@ -1,5 +1,5 @@
 import type { ObjectResult, DryRun } from '../../cluster/apply.js';
-import { lifetime } from '../../cluster/cancel.js';
+import { isTimeout, lifetime } from '../../cluster/cancel.js';
 import { SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions, WaitResult } from '../../cluster/pods.js';
 import type { Manifest } from '../../core/render/manifests.js';
@@ -95,7 +95,9 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
       const waited = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), waitOptions(opts, io, life.signal));
       outcomes = waited.outcomes;
-      if (opts.output === 'text') for (const o of outcomes) io.stderr(describeOutcome(o));
+      // After SIGINT or SIGTERM the exit code says it; where the Pods got to is no outcome.
+      const interrupted = life.signal.aborted && !isTimeout(life.signal.reason);
+      if (opts.output === 'text' && !interrupted) for (const o of outcomes) io.stderr(describeOutcome(o));
       if (waited.error) return reportWaitError(waited, results, opts, io);
     }
     return finish(results, outcomes, opts, io);
@@ -139,7 +141,10 @@ function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[
 
 function summary(results: readonly ObjectResult[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of results) out[r.action] = (out[r.action] ?? 0) + 1;
+  for (const r of results) {
+    const key = r.error?.kind === 'cancelled' ? 'not applied' : r.action;
+    out[key] = (out[key] ?? 0) + 1;
+  }
   return out;
 }
 
