@@ -52,17 +52,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   try {
     const ns = api.conn.namespace;
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
-    const results: ObjectResult[] = [];
-    const said = new Set<string>();
-    const report = (r: ObjectResult) => {
-      results.push(r);
-      if (opts.output !== 'text') return;
-      if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
-      // A missing or terminating namespace, or a cancel, is one error for all objects.
-      if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
-      said.add(r.error.message);
-      io.stderr(formatError(r.error.message, r.error.hint));
-    };
+    const { results, report } = reporter(opts, io);
     if (opts.createNamespace) {
       const r = await ensureNamespace(api, ns, settings);
       if (r) report(r);
@@ -95,10 +85,11 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
       const waited = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), waitOptions(opts, io, life.signal));
       outcomes = waited.outcomes;
-      // After SIGINT or SIGTERM the exit code says it; where the Pods got to is no outcome.
-      const interrupted = life.signal.aborted && !isTimeout(life.signal.reason);
-      if (opts.output === 'text' && !interrupted) for (const o of outcomes) io.stderr(describeOutcome(o));
-      if (waited.error) return reportWaitError(waited, results, opts, io);
+      if (opts.output === 'text') sayOutcomes(waited, io, life.signal);
+      if (waited.error) {
+        io.stderr(formatError(waited.error.message, waited.error.hint));
+        return finish(results, outcomes, opts, io, EXIT.cluster);
+      }
     }
     return finish(results, outcomes, opts, io);
   } finally {
@@ -119,14 +110,28 @@ function waitOptions(opts: ApplyCommandOptions, io: CliIo, signal: AbortSignal):
   };
 }
 
-function reportWaitError(waited: WaitResult, results: readonly ObjectResult[], opts: ApplyCommandOptions, io: CliIo): number {
-  const e = waited.error as Explained;
-  io.stderr(formatError(e.message, e.hint));
-  finish(results, waited.outcomes, opts, io);
-  return EXIT.cluster;
+/** Each object's line as it is done; an error about the namespace, or a cancel, is said once for all objects. */
+function reporter(opts: ApplyCommandOptions, io: CliIo): { results: ObjectResult[]; report: (r: ObjectResult) => void } {
+  const results: ObjectResult[] = [];
+  const said = new Set<string>();
+  const report = (r: ObjectResult): void => {
+    results.push(r);
+    if (opts.output !== 'text') return;
+    if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
+    if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
+    said.add(r.error.message);
+    io.stderr(formatError(r.error.message, r.error.hint));
+  };
+  return { results, report };
 }
 
-function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[], opts: ApplyCommandOptions, io: CliIo): number {
+/** How each Pod ended; nothing after SIGINT or SIGTERM (the exit code says it) or when the wait failed (where they got to is no outcome). */
+function sayOutcomes(waited: WaitResult, io: CliIo, signal: AbortSignal): void {
+  if ((signal.aborted && !isTimeout(signal.reason)) || waited.error) return;
+  for (const o of waited.outcomes) io.stderr(describeOutcome(o));
+}
+
+function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[], opts: ApplyCommandOptions, io: CliIo, code?: number): number {
   const failed = results.filter((r) => r.error).length;
   const podsFailed = outcomes.filter((o) => o.phase !== 'Succeeded').length;
   if (opts.output === 'json') {
@@ -135,6 +140,7 @@ function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[
     const s = summary(results);
     io.stderr(`${Object.entries(s).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to apply'}${dryRunSuffix(opts.dryRun)}\n`);
   }
+  if (code !== undefined) return code;
   if (failed > 0) return EXIT.cluster;
   return podsFailed > 0 ? EXIT.problems : EXIT.ok;
 }
