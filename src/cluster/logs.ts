@@ -113,6 +113,11 @@ export async function followLog(api: Api, namespace: string, pod: string, o: Fol
 
 async function readOnce(api: Api, namespace: string, pod: string, cur: LogCursor, o: FollowOptions, ended: boolean): Promise<Read | 'waiting' | { note: string }> {
   const res = await api.open({ method: 'GET', path: `${objectPath('Pod', namespace, pod)}/log`, query: { container: o.container, follow: 'true', timestamps: 'true', sinceTime: cur.since } }, { signal: o.signal, idleMs: o.idleMs });
+  // No content (a Pod no node took, as a bare API server answers): an empty log so far.
+  if (res.statusCode === 204) {
+    res.resume();
+    return 'end';
+  }
   if (res.statusCode !== 200) {
     let body = '';
     for await (const chunk of res.setEncoding('utf8') as AsyncIterable<string>) body += chunk;
