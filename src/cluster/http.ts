@@ -1,4 +1,5 @@
 import { Agent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
+import { setMaxListeners } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { NixpodError } from '../core/errors.js';
 import { abortableSleep, CancelledError, checkSignal, type Lifetime } from './cancel.js';
@@ -98,6 +99,8 @@ export class Api {
     this.pool = newAgent(conn, { keepAlive: true, maxSockets: 32 });
     this.streams = newAgent(conn, { keepAlive: false });
     this.signal = o.signal;
+    // Every request in flight listens to the one signal: hundreds at once are expected, not a leak.
+    if (o.signal) setMaxListeners(0, o.signal);
     this.deadline = o.deadline;
     this.retry = o.retry ?? DEFAULT_RETRY;
     this.userAgent = o.userAgent ?? 'nixpod';

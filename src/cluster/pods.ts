@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { objectPath } from './apply.js';
 import { abortableSleep, CancelledError, isTimeout } from './cancel.js';
 import { explainError, explainResponse, readJson, type Explained } from './explain.js';
@@ -76,6 +77,7 @@ export async function waitForPods(api: Api, namespace: string, pods: readonly { 
   const streams: Promise<void>[] = [];
   const stop = new AbortController();
   const streamSignal = AbortSignal.any([o.signal, stop.signal]);
+  setMaxListeners(0, streamSignal, o.signal);
   let error: Explained | undefined;
   try {
     for (const started = new Set<string>(); ; await abortableSleep(o.pollMs ?? 250, o.signal)) {

@@ -91,13 +91,14 @@ describe('the lifetime of cluster work (real processes)', () => {
     assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
   });
 
-  it('apply: with stdout closed early, every object is still applied; exit 141, no trace', { timeout: 30_000 }, async () => {
+  it('apply --logs: with stdout closed early, every object is still applied and waited for; exit 141, no trace or warning', { timeout: 30_000 }, async () => {
     writeFileSync(join(dir, 'kc-many'), fake.kubeconfig('admin', 'closed'));
-    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-many', '--create-namespace', 'many'], dir, { closeStdoutAfter: 1 });
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-many', '--create-namespace', '--logs', 'many'], dir, { closeStdoutAfter: 1 });
     assert.equal(r.code, 141, r.stderr);
     assert.equal(fake.list('configmaps', 'closed').length, 40);
     assert.equal(fake.list('pods', 'closed').length, 40);
-    assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+    assert.equal((r.stderr.match(/^pod\/\S+ \(many\/m\d+\.sh\) succeeded$/gm) ?? []).length, 40, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|internal error|Warning/);
   });
 
   it('apply: SIGINT cancels the requests in flight at once, says so once, exit 130', { timeout: 30_000 }, async () => {
