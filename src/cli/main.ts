@@ -115,10 +115,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--force-conflicts', 'compare as if taking over fields that another field manager owns')
     .option('--prune', 'also show what apply --prune would delete')
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap', 'nixpod')
+    .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
     .action(async (paths: string[], o: Record<string, unknown>) => {
       const { runDiff } = await import('./commands/diff.js');
       const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
-      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, version: version() }, io));
+      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
     });
 
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);

@@ -6,8 +6,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { hostOf } from './proxy.js';
 
 /** The one agent of an Api: keep-alive sockets, through the connection's proxy when it has one. */
-export function agentFor(conn: { proxy?: URL | undefined }): Agent {
-  const opts: AgentOptions = { keepAlive: true, maxSockets: 32 };
+export function agentFor(conn: { proxy?: URL | undefined }, opts: AgentOptions = { keepAlive: true, maxSockets: 32 }): Agent {
   return conn.proxy ? new TunnelAgent(conn.proxy, opts) : new Agent(opts);
 }
 

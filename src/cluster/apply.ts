@@ -1,6 +1,7 @@
 import type { Manifest } from '../core/render/manifests.js';
-import { explainError, explainResponse, type Explained } from './explain.js';
-import { sleep, type Api, type ApiResponse } from './http.js';
+import { abortableSleep } from './cancel.js';
+import { explainError, NotJsonError, explainResponse, type ExplainContext, type Explained } from './explain.js';
+import type { Api, ApiResponse } from './http.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -12,7 +13,19 @@ export interface ApplySettings {
   concurrency: number;
   /** Delete and recreate a Pod whose spec changed (Pods are immutable). */
   replace: boolean;
+  /** The command applying (for hints that name its flags): apply unless said. */
+  command?: 'apply' | 'run';
 }
+
+const contextOf = (s: ApplySettings): ExplainContext => ({ command: s.command ?? 'apply', createNamespace: s.createNamespace, dryRun: s.dryRun });
+
+/**
+ * What existed before, to tell created / configured / unchanged: our
+ * managedFields entries by `Kind/name`, or 'unreadable' when the user may not
+ * get or list (server-side apply needs only create and patch): then 201 says
+ * created and 200 configured.
+ */
+export type Prior = Map<string, string> | 'unreadable';
 
 /** One line of output: `configmap/x created`. */
 export interface ObjectResult {
@@ -56,25 +69,36 @@ const fingerprintOf = (body: string, manager: string): string | undefined => {
   }
 };
 
+const isJson = (body: string): boolean => {
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Server-side apply of one object, sent exactly as rendered (no typed model
- * in between to drop fields). A GET first tells created / configured / unchanged.
+ * in between to drop fields). What existed before (`prior`, else one GET)
+ * tells created / configured / unchanged.
  */
-export async function applyObject(api: Api, namespace: string, obj: Manifest, s: ApplySettings, script: string | null, prior?: Map<string, string>): Promise<ObjectResult> {
+export async function applyObject(api: Api, namespace: string, obj: Manifest, s: ApplySettings, script: string | null, prior?: Prior): Promise<ObjectResult> {
   const kind = String(obj.kind);
   const name = nameOf(obj);
   const ns = (obj.metadata as { namespace?: string }).namespace ?? namespace;
   const base = { script, kind, name, namespace: ns, dryRun: s.dryRun };
   if (s.dryRun === 'client') return { ...base, action: 'serverside-applied' };
   const what = describe(kind, name);
+  const failed = (r: ApiResponse): ObjectResult => ({ ...base, action: 'failed', error: explainResponse(r, what, ns, contextOf(s)) });
   try {
-    // Our managedFields entry before: from one LIST for all objects (`prior`), else one GET.
-    let before: string | undefined;
-    if (prior) before = prior.get(`${kind}/${name}`);
+    let before: string | undefined | 'unreadable';
+    if (prior === 'unreadable') before = 'unreadable';
+    else if (prior) before = prior.get(`${kind}/${name}`);
     else {
       const g = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
-      if (g.status !== 200 && g.status !== 404) return { ...base, action: 'failed', error: explainResponse(g, what, ns) };
-      before = g.status === 200 ? fingerprintOf(g.body, s.fieldManager) : undefined;
+      if (g.status !== 200 && g.status !== 404 && g.status !== 403) return failed(g);
+      before = g.status === 403 ? 'unreadable' : g.status === 200 ? fingerprintOf(g.body, s.fieldManager) : undefined;
     }
     let r = await patch(api, kind, ns, name, obj, s);
     if (r.status === 422 && s.replace && kind === 'Pod' && /pod updates may not change fields/.test(r.body)) {
@@ -84,9 +108,11 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
       r = await patch(api, kind, ns, name, obj, s);
       if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
     }
-    if (r.status !== 200 && r.status !== 201) return { ...base, action: 'failed', error: explainResponse(r, what, ns) };
+    if (r.status !== 200 && r.status !== 201) return failed(r);
+    if (!isJson(r.body)) return { ...base, action: 'failed', error: explainError(new NotJsonError(r, what), what, api.conn.server) };
     if (r.status === 201) return { ...base, action: 'created' };
-    return { ...base, action: before !== undefined && fingerprintOf(r.body, s.fieldManager) === before ? 'unchanged' : 'configured' };
+    const same = before !== undefined && before !== 'unreadable' && fingerprintOf(r.body, s.fieldManager) === before;
+    return { ...base, action: same ? 'unchanged' : 'configured' };
   } catch (e) {
     return { ...base, action: 'failed', error: explainError(e, what, api.conn.server) };
   }
@@ -102,14 +128,29 @@ function patch(api: Api, kind: string, ns: string, name: string, obj: Manifest, 
   });
 }
 
+export interface DeleteOptions {
+  timeoutMs?: number;
+  /** Instead of the command's signal: cleanup after a cancel runs on its own deadline. */
+  signal?: AbortSignal;
+}
+
 /** Delete, then wait until the object is gone (a Pod takes a moment). Returns an error, or undefined. */
-export async function deleteAndWait(api: Api, kind: string, ns: string, name: string, timeoutMs = 60_000): Promise<Explained | undefined> {
+export async function deleteAndWait(api: Api, kind: string, ns: string, name: string, o: DeleteOptions = {}): Promise<Explained | undefined> {
   const path = objectPath(kind, ns, name);
-  const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined } });
-  if (d.status !== 200 && d.status !== 202 && d.status !== 404) return explainResponse(d, describe(kind, name), ns);
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(200)) {
-    const g = await api.send({ method: 'GET', path });
-    if (g.status === 404) return undefined;
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  const send = { signal: o.signal };
+  try {
+    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined } }, send);
+    if (d.status === 404) return undefined;
+    if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);
+    for (const end = Date.now() + timeoutMs; Date.now() < end; await abortableSleep(200, o.signal ?? api.signal)) {
+      const g = await api.send({ method: 'GET', path }, send);
+      if (g.status === 404) return undefined;
+      // Deleted, but not allowed to watch it go: the delete was accepted, which is what we can know.
+      if (g.status === 403) return undefined;
+    }
+  } catch (e) {
+    return explainError(e, describe(kind, name), api.conn.server);
   }
   return { kind: 'other', message: `${describe(kind, name)} was not deleted within ${timeoutMs / 1000} s`, hint: 'check for finalizers on it' };
 }
@@ -117,6 +158,7 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
 /** --create-namespace: apply the namespace when it does not exist. */
 export async function ensureNamespace(api: Api, namespace: string, s: ApplySettings): Promise<ObjectResult | undefined> {
   const g = await api.send({ method: 'GET', path: objectPath('Namespace', '', namespace) });
+  // 403: may not read namespaces; the apply below says whether it may create one.
   if (g.status === 200) return undefined;
   return applyObject(api, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, s, null);
 }
@@ -132,12 +174,13 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-/** Our managedFields entries of the objects nixpod manages in a namespace, by `Kind/name`: one LIST per kind instead of a GET per object. */
+/** Our managedFields entries of the objects nixpod manages in a namespace: one LIST per kind instead of a GET per object. */
 export async function priorVersions(api: Api, namespace: string, kinds: readonly string[], manager: string): Promise<Map<string, string> | undefined> {
   const out = new Map<string, string>();
   for (const kind of kinds) {
     const r = await api.send({ method: 'GET', path: objectPath(kind, namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } });
-    if (r.status !== 200) return undefined;
+    // Not allowed to list (server-side apply needs only create and patch): each apply finds out by itself.
+    if (r.status !== 200 || !isJson(r.body)) return undefined;
     for (const item of (JSON.parse(r.body) as { items?: { metadata?: { name?: string; managedFields?: ManagedFields } }[] }).items ?? []) {
       const f = fingerprint(item.metadata, manager);
       if (item.metadata?.name && f) out.set(`${kind}/${item.metadata.name}`, f);

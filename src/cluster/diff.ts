@@ -2,13 +2,13 @@ import { unifiedDiff } from '../core/diff.js';
 import type { Manifest } from '../core/render/manifests.js';
 import { toYaml, type Json } from '../core/render/yaml-emit.js';
 import { describe, objectPath } from './apply.js';
-import { explainError, explainResponse, type Explained } from './explain.js';
-import type { Api } from './http.js';
+import { explainError, explainResponse, readJson, type Explained } from './explain.js';
+import type { Api, ApiResponse } from './http.js';
 
 /** Fields the server sets: left out of a diff, as kubectl diff does. */
-function comparable(body: string | null): string {
-  if (body === null) return '';
-  const o = JSON.parse(body) as { metadata?: Record<string, unknown>; status?: unknown };
+function comparable(r: ApiResponse | null, what: string): string {
+  if (r === null) return '';
+  const o = readJson<{ metadata?: Record<string, unknown>; status?: unknown }>(r, what);
   delete o.status;
   for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation']) delete o.metadata?.[k];
   return toYaml(sortKeys(o) as { [key: string]: Json });
@@ -20,6 +20,8 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
+const DIFF = { command: 'diff' } as const;
+
 const label = (side: string, kind: string, ns: string, name: string) => `${side}/v1.${kind}.${ns}.${name}`;
 
 /** The live object against what a server-side dry-run apply would make of it: a unified diff, '' when equal. */
@@ -30,7 +32,7 @@ export async function diffObject(api: Api, namespace: string, obj: Manifest, fie
   const what = describe(kind, name);
   try {
     const live = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
-    if (live.status !== 200 && live.status !== 404) return { error: explainResponse(live, what, ns) };
+    if (live.status !== 200 && live.status !== 404) return { error: explainResponse(live, what, ns, DIFF) };
     const merged = await api.send({
       method: 'PATCH',
       path: objectPath(kind, ns, name),
@@ -38,17 +40,24 @@ export async function diffObject(api: Api, namespace: string, obj: Manifest, fie
       contentType: 'application/apply-patch+yaml',
       body: JSON.stringify(obj),
     });
-    if (merged.status !== 200 && merged.status !== 201) return { error: explainResponse(merged, what, ns) };
-    return { diff: diffTexts(comparable(live.status === 200 ? live.body : null), comparable(merged.body), kind, ns, name) };
+    if (merged.status !== 200 && merged.status !== 201) return { error: explainResponse(merged, what, ns, DIFF) };
+    return { diff: diffTexts(comparable(live.status === 200 ? live : null, what), comparable(merged, what), kind, ns, name) };
   } catch (e) {
     return { error: explainError(e, what, api.conn.server) };
   }
 }
 
-/** What --prune would delete, as a diff to nothing. */
-export async function diffDeletion(api: Api, namespace: string, kind: string, name: string): Promise<string> {
-  const live = await api.send({ method: 'GET', path: objectPath(kind, namespace, name) });
-  return live.status === 200 ? diffTexts(comparable(live.body), '', kind, namespace, name) : '';
+/** What --prune would delete, as a diff to nothing ('' when it is gone already). */
+export async function diffDeletion(api: Api, namespace: string, kind: string, name: string): Promise<{ diff: string } | { error: Explained }> {
+  const what = describe(kind, name);
+  try {
+    const live = await api.send({ method: 'GET', path: objectPath(kind, namespace, name) });
+    if (live.status === 404) return { diff: '' };
+    if (live.status !== 200) return { error: explainResponse(live, what, namespace, DIFF) };
+    return { diff: diffTexts(comparable(live, what), '', kind, namespace, name) };
+  } catch (e) {
+    return { error: explainError(e, what, api.conn.server) };
+  }
 }
 
 function diffTexts(a: string, b: string, kind: string, ns: string, name: string): string {

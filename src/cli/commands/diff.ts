@@ -13,6 +13,7 @@ export interface DiffCommandOptions extends ClusterOptions {
   forceConflicts: boolean;
   prune: boolean;
   applyset: string;
+  concurrency: number;
   version: string;
 }
 
@@ -20,11 +21,7 @@ export interface DiffCommandOptions extends ClusterOptions {
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
-  const [{ mapLimit }, { diffObject, diffDeletion }, applyset] = await Promise.all([
-    import('../../cluster/apply.js'),
-    import('../../cluster/diff.js'),
-    import('../../cluster/applyset.js'),
-  ]);
+  const [{ mapLimit }, { diffObject }, applyset] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js')]);
   if (opts.prune) applyset.requireMembers(applyset.memberKeys(rendered.map((s) => s.name)));
   const api = await openCluster(opts, io);
   const conn = api.conn;
@@ -32,7 +29,7 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
     const id = applyset.applySetId(opts.applyset, conn.namespace);
     if (opts.prune) await applyset.claimParent(api, opts.applyset, conn.namespace, opts.version);
     const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
-    const results = await mapLimit(objects, 8, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
+    const results = await mapLimit(objects, opts.concurrency, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
     const errors: Explained[] = [];
     let differs = false;
     for (const r of results) {
@@ -42,20 +39,48 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
         io.stdout(r.diff);
       }
     }
-    if (opts.prune && errors.length === 0) {
-      const keep = applyset.memberKeys(rendered.map((s) => s.name));
-      for (const c of await applyset.pruneCandidates(api, conn.namespace, id, keep)) {
-        const d = await diffDeletion(api, conn.namespace, c.kind, c.name);
-        if (d !== '') {
-          differs = true;
-          io.stdout(d);
-        }
-      }
-    }
-    for (const e of errors) io.stderr(formatError(e.message, e.hint));
+    if (opts.prune && errors.length === 0) differs = (await diffPrune(api, id, rendered.map((s) => s.name), opts, io, errors)) || differs;
+    for (const e of sayOnce(errors)) io.stderr(formatError(e.message, e.hint));
     if (errors.length > 0) return EXIT.cluster;
     return differs ? EXIT.problems : EXIT.ok;
   } finally {
     api.close();
   }
+}
+
+type Api = import('../../cluster/http.js').Api;
+
+/** What apply --prune would delete, as diffs to nothing; true when there is any. Failures go to `errors`. */
+async function diffPrune(api: Api, id: string, names: string[], opts: DiffCommandOptions, io: CliIo, errors: Explained[]): Promise<boolean> {
+  const [{ mapLimit }, { diffDeletion }, applyset, { explainError, explainResponse }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js'), import('../../cluster/explain.js')]);
+  const ns = api.conn.namespace;
+  let candidates: { kind: string; name: string }[];
+  try {
+    candidates = await applyset.pruneCandidates(api, ns, id, applyset.memberKeys(names));
+  } catch (e) {
+    // pruneCandidates throws the failed list's answer with it.
+    const r = (e as { response?: Parameters<typeof explainResponse>[0] }).response;
+    errors.push(r ? explainResponse(r, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server));
+    return false;
+  }
+  let differs = false;
+  for (const r of await mapLimit(candidates, opts.concurrency, (c) => diffDeletion(api, ns, c.kind, c.name))) {
+    if ('error' in r) errors.push(r.error);
+    else if (r.diff !== '') {
+      differs = true;
+      io.stdout(r.diff);
+    }
+  }
+  return differs;
+}
+
+/** Errors about the namespace (or a cancel) are the same for every object: each is said once. */
+function sayOnce(errors: readonly Explained[]): Explained[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.message}\n${e.hint}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

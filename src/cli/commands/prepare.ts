@@ -3,6 +3,7 @@ import { DEFAULT_IMAGE } from '../../core/render/context.js';
 import { createRenderer, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
 import { loadTemplates } from '../../io/templates.js';
+import type { Lifetime } from '../../cluster/cancel.js';
 import type { Api } from '../../cluster/http.js';
 import type { CliIo } from '../io.js';
 import { formatSummary, formatText } from '../reporter.js';
@@ -33,8 +34,12 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
   return run.scripts.map(render);
 }
 
-/** Connect as kubectl would (the cluster code loads only now); `api.conn.namespace` is the namespace to use. */
-export async function openCluster(opts: { kubeconfig: string | undefined; context: string | undefined; namespace: string | undefined; version: string }, io: CliIo): Promise<Api> {
+/**
+ * Connect as kubectl would (the cluster code loads only now); `api.conn.namespace`
+ * is the namespace to use. Every request runs under `life` (default: the
+ * command's signal alone).
+ */
+export async function openCluster(opts: { kubeconfig: string | undefined; context: string | undefined; namespace: string | undefined; version: string }, io: CliIo, life?: Lifetime): Promise<Api> {
   const [{ connect }, { Api }] = await Promise.all([import('../../cluster/config.js'), import('../../cluster/http.js')]);
-  return new Api(await connect(opts, io.env, { cwd: io.cwd, stderr: io.stderr, stdinIsTerminal: process.stdin.isTTY === true }), undefined, `nixpod/${opts.version}`);
+  return new Api(await connect(opts, io.env, { cwd: io.cwd, stderr: io.stderr, stdinIsTerminal: process.stdin.isTTY === true }), { signal: life?.signal ?? io.signal, deadline: life?.deadline, userAgent: `nixpod/${opts.version}` });
 }

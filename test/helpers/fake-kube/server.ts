@@ -21,7 +21,22 @@ export interface FakeKubeOptions {
   /** Milliseconds added to every response: a network round trip (the loopback has none). */
   latencyMs?: number;
   /** What a Pod does once started: its log lines and exit code; `null` leaves it Pending. */
-  kubelet?: (pod: Obj) => { lines: string[]; exitCode: number; runMs?: number; reason?: string; stuck?: { reason: string; message: string } } | null;
+  kubelet?: (pod: Obj) => KubeletPlan | null;
+}
+
+/**
+ * What the fake kubelet does with a Pod. Log lines carry timestamps (for
+ * `timestamps=true` and `sinceTime`): line i is written `lineEveryMs * i` after
+ * the start, stamped 1 ms apart (all alike with `sameStamp`).
+ */
+export interface KubeletPlan {
+  lines: string[];
+  exitCode: number;
+  runMs?: number;
+  reason?: string;
+  stuck?: { reason: string; message: string };
+  lineEveryMs?: number;
+  sameStamp?: boolean;
 }
 
 export interface RecordedRequest {
@@ -32,9 +47,25 @@ export interface RecordedRequest {
   user: string | undefined;
   status: number;
   body: string;
+  /** When it arrived and when its answer was sent (Date.now()). */
+  at: number;
+  doneAt?: number;
 }
 
-export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & ({ kind: 'status'; status: 429 | 500 | 503; retryAfter?: number } | { kind: 'reject'; status: 403 | 422; reason: string; message: string } | { kind: 'reset' } | { kind: 'latency'; ms: number });
+/**
+ * Injected faults, each for the next `times` matching requests: an answer
+ * (429/5xx with Retry-After as seconds or an HTTP-date, a rejection, HTML
+ * from a proxy), a reset, latency, or a log stream cut after some lines (a
+ * reset, a clean end while the Pod runs, or a stall: no more bytes).
+ */
+export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & (
+    | { kind: 'status'; status: 429 | 500 | 503; retryAfter?: number | string }
+    | { kind: 'reject'; status: 400 | 403 | 422; reason: string; message: string }
+    | { kind: 'html'; status: number }
+    | { kind: 'reset' }
+    | { kind: 'latency'; ms: number }
+    | { kind: 'log-cut'; afterLines: number; how: 'reset' | 'end' | 'stall' }
+  );
 
 interface Stored {
   obj: Obj;
@@ -52,6 +83,7 @@ export class FakeKube {
   private readonly events: { rv: number; type: string; resource: Resource; ns: string; obj: Obj }[] = [];
   private readonly watchers = new Set<(e: { type: string; resource: Resource; ns: string; obj: Obj }) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly intervals = new Set<NodeJS.Timeout>();
   /** Events (v1), by namespace: what the kubelet reports about Pods. */
   private readonly podEvents: { ns: string; obj: Obj }[] = [];
   private rv = 100;
@@ -73,6 +105,7 @@ export class FakeKube {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    for (const t of this.intervals) clearInterval(t);
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
@@ -114,19 +147,27 @@ export class FakeKube {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://x');
     const query = Object.fromEntries(url.searchParams);
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'], user: undefined, status: 0, body: '' };
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'], user: undefined, status: 0, body: '', at: Date.now() };
     this.requests.push(rec);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       rec.status = status;
+      rec.doneAt = Date.now();
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     const fault = this.faults.find((f) => f.times > 0 && f.match({ method: rec.method, path: rec.path }));
+    let logCut: (Fault & { kind: 'log-cut' }) | undefined;
     if (fault) {
       fault.times--;
       if (fault.kind === 'reset') return void req.socket.destroy();
       if (fault.kind === 'reject') return send(fault.status, status(fault.status, fault.reason, fault.message));
-      if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
+      if (fault.kind === 'html') {
+        rec.status = fault.status;
+        res.writeHead(fault.status, { 'content-type': 'text/html' });
+        return void res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
+      }
+      if (fault.kind === 'log-cut') logCut = fault;
+      else if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
       else return send(fault.status, status(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 429 ? 'the server has received too many requests and has asked us to try again later' : 'an error on the server ("injected") has prevented the request from succeeding'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
     }
     const body = await readBody(req);
@@ -138,7 +179,7 @@ export class FakeKube {
     rec.user = user?.name;
     if (!open && !user) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     try {
-      const r = this.route(rec, body, user, req, res);
+      const r = this.route(rec, body, user, req, res, logCut);
       if (r) send(r.status, r.body, r.headers);
     } catch (e) {
       if (e instanceof ApiError) send(e.status, e.body);
@@ -146,7 +187,7 @@ export class FakeKube {
     }
   }
 
-  private route(rec: RecordedRequest, body: string, user: { name: string; verbs?: string[] } | undefined, req: IncomingMessage, res: ServerResponse): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+  private route(rec: RecordedRequest, body: string, user: { name: string; verbs?: string[] } | undefined, req: IncomingMessage, res: ServerResponse, logCut?: Fault & { kind: 'log-cut' }): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
     const p = rec.path;
     if (p === '/version') return ok({ major: '1', minor: '32', gitVersion: 'v1.32.0', platform: 'linux/amd64' });
     if (['/healthz', '/livez', '/readyz'].includes(p)) return { status: 200, body: 'ok' };
@@ -170,7 +211,7 @@ export class FakeKube {
       const where = ns ? ` in the namespace "${ns}"` : ' at the cluster scope';
       throw new ApiError(403, status(403, 'Forbidden', `${what} is forbidden: User "${user.name}" cannot ${verb} resource "${resource}" in API group ""${where}`));
     }
-    if (sub === 'log') return this.logs(ns, name as string, rec.query, res);
+    if (sub === 'log') return this.logs(ns, name as string, rec.query, req, res, logCut);
     if (verb === 'watch') return this.watch(resource, ns, rec.query, req, res);
     if (verb === 'list') return ok({ kind: `${KINDS[resource]}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items: this.list(resource, ns || undefined).filter((o) => matches(o, rec.query)).map(({ kind, apiVersion, ...o }) => o) });
     if (ns && resource !== 'namespaces' && !this.objects.has(`namespaces//${ns}`) && verb !== 'get' && verb !== 'delete') throw new ApiError(404, status(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' }));
@@ -376,26 +417,52 @@ export class FakeKube {
     });
   }
 
-  private logs(ns: string, name: string, query: Record<string, string>, res: ServerResponse): { status: number; body: unknown } | undefined {
+  private logs(ns: string, name: string, query: Record<string, string>, req: IncomingMessage, res: ServerResponse, cut?: Fault & { kind: 'log-cut' }): { status: number; body: unknown } | undefined {
     const pod = this.mustGet('pods', ns, name);
-    if (query.container && query.container !== 'main') throw new ApiError(400, status(400, 'BadRequest', `container ${query.container} is not valid for pod ${name}`));
+    const containers = ((getPath(pod, ['spec', 'containers']) ?? []) as { name?: string }[]).map((c) => c.name);
+    const container = query.container ?? containers[0];
+    if (!containers.includes(container)) throw new ApiError(400, status(400, 'BadRequest', `container ${query.container} is not valid for pod ${name}`));
     const phase = getPath(pod, ['status', 'phase']);
-    if (phase === 'Pending') throw new ApiError(400, status(400, 'BadRequest', `container "main" in pod "${name}" is waiting to start: ContainerCreating`));
-    const lines = this.opts.kubelet?.(pod)?.lines ?? [];
+    if (phase === 'Pending') throw new ApiError(400, status(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ContainerCreating`));
+    const plan = this.opts.kubelet?.(pod);
+    const lines = plan?.lines ?? [];
+    const startMs = Date.parse(String(getPath(pod, ['status', 'startTime']) ?? new Date(0).toISOString()));
+    const every = plan?.lineEveryMs ?? 0;
+    const stamp = (i: number) => new Date(startMs + (plan?.sameStamp ? 0 : i)).toISOString().replace(/Z$/, '000000Z');
+    // The real apiserver reads sinceTime to the second.
+    const since = query.sinceTime ? Math.floor(Date.parse(query.sinceTime) / 1000) * 1000 : -Infinity;
+    const text = (i: number) => `${query.timestamps === 'true' ? `${stamp(i)} ` : ''}${lines[i]}\n`;
     res.writeHead(200, { 'content-type': 'text/plain' });
-    const text = lines.map((l) => `${l}\n`).join('');
-    if (query.follow !== 'true' || phase !== 'Running') return void res.end(text);
-    res.write(text);
-    const w = (e: { resource: Resource; ns: string; obj: Obj }) => {
-      if (e.resource === 'pods' && e.ns === ns && getPath(e.obj, ['metadata', 'name']) === name && ['Succeeded', 'Failed'].includes(String(getPath(e.obj, ['status', 'phase'])))) {
-        this.watchers.delete(w);
-        res.end();
+    let next = 0;
+    let written = 0;
+    const finished = () => phase !== 'Running' || ['Succeeded', 'Failed'].includes(String(getPath(this.get('pods', ns, name) ?? {}, ['status', 'phase'])));
+    const pump = (): boolean => {
+      for (; next < lines.length && startMs + next * every <= Date.now(); next++) {
+        if (cut && written >= cut.afterLines) {
+          if (cut.how === 'reset') req.socket.destroy();
+          else if (cut.how === 'end') res.end();
+          return true;
+        }
+        if (startMs + (plan?.sameStamp ? 0 : next) < since) continue;
+        res.write(text(next));
+        written++;
       }
+      if (next >= lines.length && (query.follow !== 'true' || finished())) {
+        res.end();
+        return true;
+      }
+      return false;
     };
-    this.watchers.add(w);
+    if (pump()) return undefined;
+    const t = setInterval(() => {
+      if (res.destroyed || pump()) clearInterval(t);
+    }, 10);
+    this.intervals.add(t);
+    req.on('close', () => clearInterval(t));
     return undefined;
   }
 }
+
 
 class ApiError extends Error {
   constructor(readonly status: number, readonly body: Obj) {

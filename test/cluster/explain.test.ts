@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { explainResponse } from '../../src/cluster/explain.js';
+import { runCli, script, tempTree } from '../helpers/cli.js';
+import { FakeKube } from '../helpers/fake-kube/server.js';
+
+const errors = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('nixpod: error:'));
+const forbidden = (verb: string, resource: string) => ({ kind: 'reject' as const, status: 403 as const, reason: 'Forbidden', message: `${resource} is forbidden: User "admin" cannot ${verb} resource "${resource}" in API group "" in the namespace "default"` });
+
+/** Messages that say what happened, once, with hints that name only flags the command has. */
+describe('explanations', () => {
+  let fake: FakeKube;
+  let dir: string;
+  let kc: string;
+  const cli = (...args: string[]) => runCli([args[0] as string, '--kubeconfig', kc, ...args.slice(1)], dir, { HOME: dir });
+
+  before(async () => {
+    fake = await new FakeKube({ users: { admin: { name: 'admin' }, writer: { name: 'writer', verbs: ['create', 'patch'] } }, kubelet: () => ({ lines: ['hi'], exitCode: 0, runMs: 300 }) }).start();
+  });
+  after(() => fake.close());
+  beforeEach((t) => {
+    dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq', `echo ${JSON.stringify(t.name)}\n`), 'b.sh': script('#! nix-shell -i bash -p curl', `echo ${JSON.stringify(t.name)}\n`) });
+    kc = join(dir, 'kubeconfig');
+    writeFileSync(kc, fake.kubeconfig('admin'));
+    fake.faults.length = 0;
+  });
+
+  it('a Pod list refused during --wait is said as such, not as a deleted Pod', async () => {
+    fake.faults.push({ match: (x) => x.method === 'GET' && /\/pods$/.test(x.path), times: 2, ...forbidden('list', 'pods') });
+    const r = await cli('apply', '--wait', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /nixpod: error: cannot follow the Pods: list pods: pods is forbidden: User "admin" cannot list/);
+    assert.doesNotMatch(r.stderr, /deleted/);
+  });
+
+  it('diff --prune: a refused list is one line, exit 3 (not an internal error)', async () => {
+    assert.equal((await cli('apply', '--prune', 'a.sh')).code, 0);
+    fake.faults.push({ match: (x) => x.method === 'GET' && /\/configmaps$/.test(x.path), times: 5, ...forbidden('list', 'configmaps') });
+    const r = await cli('diff', '--prune', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(errors(r.stderr), ['nixpod: error: list for --prune: configmaps is forbidden: User "admin" cannot list resource "configmaps" in API group "" in the namespace "default"']);
+  });
+
+  it('diff into a missing namespace: one error, and a hint diff can follow', async () => {
+    const r = await cli('diff', '-n', 'nowhere', 'a.sh', 'b.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(errors(r.stderr), ['nixpod: error: namespace "nowhere" does not exist']);
+    assert.match(r.stderr, /hint: create it first \(kubectl create namespace nowhere\), or let nixpod apply --create-namespace create it/);
+  });
+
+  it('apply into a missing namespace: one error for all objects; with --create-namespace --dry-run=server: why it cannot be checked', async () => {
+    const plain = await cli('apply', '-n', 'nowhere', 'a.sh', 'b.sh');
+    assert.equal(plain.code, 3);
+    assert.deepEqual(errors(plain.stderr), ['nixpod: error: namespace "nowhere" does not exist']);
+    assert.match(plain.stderr, /or pass --create-namespace/);
+    const dry = await cli('apply', '-n', 'nowhere', '--create-namespace', '--dry-run=server', 'a.sh');
+    assert.equal(dry.code, 3);
+    assert.match(dry.stdout, /^namespace\/nowhere created \(server dry run\)$/m);
+    assert.deepEqual(errors(dry.stderr), ['nixpod: error: namespace "nowhere" does not exist yet: --create-namespace would create it, but a server dry run creates nothing, so the objects in it cannot be checked']);
+    assert.doesNotMatch(dry.stderr, /pass --create-namespace/);
+  });
+
+  it('two or more conflicts: the message keeps every field', async () => {
+    const first = await cli('apply', 'a.sh');
+    const name = /configmap\/(\S+) created/.exec(first.stdout)?.[1] ?? '';
+    const live = fake.get('configmaps', 'default', name) as { data: Record<string, string> };
+    const key = Object.keys(live.data)[0] ?? '';
+    fake.applyAs('other', 'configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'other' } }, data: { [key]: 'changed' } });
+    const r = await cli('apply', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /Apply failed with 2 conflicts: conflicts with "other": \.data\.\S+, \.metadata\.labels\.app\.kubernetes\.io\/managed-by|Apply failed with 2 conflicts: conflicts with "other": \.metadata\.labels\.app\.kubernetes\.io\/managed-by, \.data\./);
+  });
+
+  it('server-side apply with only create and patch: created, then configured (no get or list needed)', async () => {
+    writeFileSync(kc, fake.kubeconfig('writer'));
+    const r = await cli('apply', 'a.sh', 'b.sh');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((r.stdout.match(/ created$/gm) ?? []).length, 4);
+    const again = await cli('apply', 'a.sh', 'b.sh');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((again.stdout.match(/ configured$/gm) ?? []).length, 4);
+  });
+});
+
+describe('explainResponse', () => {
+  const answer = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  it('a Terminating namespace is not an RBAC problem', () => {
+    const e = explainResponse(answer(403, { kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403, message: 'pods "x" is forbidden: unable to create new content in namespace gone because it is being terminated' }), 'pod/x', 'gone');
+    assert.equal(e.kind, 'terminating');
+    assert.equal(e.message, 'namespace "gone" is being deleted (Terminating): nothing new can be created in it');
+    assert.doesNotMatch(e.hint, /RBAC/);
+  });
+  it('the conflict list of several managers stays whole', () => {
+    const msg = 'Apply failed with 3 conflicts: conflicts with "m1":\n- .data.a\n- .data.b\nconflict with "m2" using v1: .data.c';
+    const e = explainResponse(answer(409, { message: msg, reason: 'Conflict', details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "m1"', field: '.data.a' }] } }), 'configmap/x', 'ns');
+    assert.equal(e.message, 'configmap/x: Apply failed with 3 conflicts: conflicts with "m1": .data.a, .data.b; conflict with "m2" using v1: .data.c');
+  });
+});

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, runCli, script, tempTree } from '../helpers/cli.js';
+import { FakeKube } from '../helpers/fake-kube/server.js';
+
+interface Spawned {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  signalledAt: number;
+  closedAt: number;
+}
+
+/**
+ * The built binary as a real process: `onStderr` sees stderr as it comes (to send a signal),
+ * `closeStdoutAfter` closes the pipe after that many bytes (a reader that went away, as `| head -1`).
+ */
+function spawnNixpod(args: string[], cwd: string, o: { onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void; closeStdoutAfter?: number; signalAfter?: { signal: NodeJS.Signals; ms: number } } = {}): Promise<Spawned> {
+  const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd } });
+  const out: Spawned = { code: null, stdout: '', stderr: '', signalledAt: 0, closedAt: 0 };
+  const after = o.signalAfter;
+  if (after) {
+    setTimeout(() => {
+      out.signalledAt = Date.now();
+      p.kill(after.signal);
+    }, after.ms);
+  }
+  p.stderr.setEncoding('utf8').on('data', (d: string) => {
+    out.stderr += d;
+    o.onStderr?.(out.stderr, (s) => p.kill(s));
+  });
+  p.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out.stdout += d;
+    if (o.closeStdoutAfter !== undefined && out.stdout.length >= o.closeStdoutAfter) p.stdout.destroy();
+  });
+  return new Promise((resolve) => p.on('close', (code) => resolve({ ...out, code, closedAt: Date.now() })));
+}
+
+/** Cancellation and cleanup, end to end: signals, a closed stdout, --timeout, a forbidden delete. */
+describe('the lifetime of cluster work (real processes)', () => {
+  let fake: FakeKube;
+  let dir: string;
+  const files: Record<string, string> = {};
+  for (const n of ['long', 'chatty', 'quick']) files[`${n}.sh`] = script('#! nix-shell -i bash -p jq', `echo ${n}\n`);
+  for (let i = 0; i < 40; i++) files[`many/m${i}.sh`] = script('#! nix-shell -i bash -p jq', `echo ${i}\n`);
+
+  before(async () => {
+    fake = await new FakeKube({
+      users: { admin: { name: 'admin' } },
+      kubelet: (pod) => {
+        const text = JSON.stringify(pod);
+        if (text.includes('chatty')) return { lines: Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`), exitCode: 0, runMs: 600_000 };
+        if (text.includes('long')) return { lines: ['working'], exitCode: 0, runMs: 600_000 };
+        return { lines: ['done'], exitCode: 0 };
+      },
+    }).start();
+    dir = tempTree(files);
+    writeFileSync(join(dir, 'kc'), fake.kubeconfig('admin'));
+  });
+  after(() => fake.close());
+
+  const podName = (stderr: string) => /pod\/(\S+) started/.exec(stderr)?.[1] ?? '';
+  const gone = (name: string) => fake.get('pods', 'default', name) === undefined && fake.get('configmaps', 'default', name) === undefined;
+
+  for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`run: ${sig} deletes the ConfigMap and the Pod and exits ${code}`, { timeout: 30_000 }, async () => {
+      let sent = false;
+      const r = await spawnNixpod(['run', '--kubeconfig', 'kc', 'long.sh'], dir, {
+        onStderr: (all, kill) => {
+          if (!sent && all.includes('started')) {
+            sent = true;
+            setTimeout(() => kill(sig), 300);
+          }
+        },
+      });
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, new RegExp(`\\(${sig}\\): deleting pod/`));
+      assert.ok(podName(r.stderr) !== '' && gone(podName(r.stderr)), 'both objects deleted');
+      assert.doesNotMatch(r.stderr, /internal error|at .*\.m?js:\d+/);
+    });
+  }
+
+  it('run: stdout\'s reader going away stops the stream, cleans up, exit 141', { timeout: 30_000 }, async () => {
+    const r = await spawnNixpod(['run', '--kubeconfig', 'kc', 'chatty.sh'], dir, { closeStdoutAfter: 1 });
+    assert.equal(r.code, 141, r.stderr);
+    assert.ok(podName(r.stderr) !== '' && gone(podName(r.stderr)), 'both objects deleted');
+    assert.match(r.stderr, /stdout's reader went away: deleting/);
+    assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+  });
+
+  it('apply --logs: with stdout closed early, every object is still applied and waited for; exit 141, no trace or warning', { timeout: 30_000 }, async () => {
+    writeFileSync(join(dir, 'kc-many'), fake.kubeconfig('admin', 'closed'));
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-many', '--create-namespace', '--logs', 'many'], dir, { closeStdoutAfter: 1 });
+    assert.equal(r.code, 141, r.stderr);
+    assert.equal(fake.list('configmaps', 'closed').length, 40);
+    assert.equal(fake.list('pods', 'closed').length, 40);
+    assert.equal((r.stderr.match(/^pod\/\S+ \(many\/m\d+\.sh\) succeeded$/gm) ?? []).length, 40, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|internal error|Warning/);
+  });
+
+  it('apply: SIGINT cancels the requests in flight at once, says so once, exit 130', { timeout: 30_000 }, async () => {
+    fake.faults.push({ match: (x) => x.method === 'PATCH', times: 100, kind: 'latency', ms: 5000 });
+    writeFileSync(join(dir, 'kc-slow'), fake.kubeconfig('admin', 'slow'));
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-slow', '--create-namespace', 'many'], dir, { signalAfter: { signal: 'SIGINT', ms: 1500 } });
+    fake.faults.length = 0;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(r.closedAt - r.signalledAt < 2000, `took ${r.closedAt - r.signalledAt} ms after the signal`);
+    assert.equal((r.stderr.match(/nixpod: error: interrupted \(SIGINT\): stopped before everything was applied/g) ?? []).length, 1, r.stderr);
+    assert.match(r.stderr, /^\d+ not applied$/m);
+  });
+
+  it('apply --wait: SIGINT ends the wait without calling the Pods timed out', { timeout: 30_000 }, async () => {
+    const r = await spawnNixpod(['apply', '--kubeconfig', 'kc', '--wait', 'long.sh'], dir, { signalAfter: { signal: 'SIGINT', ms: 1500 } });
+    assert.equal(r.code, 130, r.stderr);
+    assert.doesNotMatch(r.stderr, /did not finish|at the timeout/);
+  });
+
+  it('run: --timeout ends a Pod that never ends, and cleans up', { timeout: 30_000 }, async () => {
+    const t0 = Date.now();
+    const r = await spawnNixpod(['run', '--kubeconfig', 'kc', '--timeout', '2s', 'long.sh'], dir);
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /did not finish within --timeout \(still Running\)/);
+    assert.ok(gone(podName(r.stderr)));
+  });
+
+  it('run: a delete that is refused is an error naming what was left behind (exit 3, though the script succeeded)', async () => {
+    fake.faults.push({ match: (x) => x.method === 'DELETE' && x.path.includes('/pods/'), times: 1, kind: 'reject', status: 403, reason: 'Forbidden', message: 'pods "x" is forbidden: User "admin" cannot delete resource "pods" in API group "" in the namespace "default"' });
+    const r = await runCli(['run', '--kubeconfig', join(dir, 'kc'), 'quick.sh'], dir, { HOME: dir });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, 'done\n');
+    const name = podName(r.stderr);
+    assert.match(r.stderr, new RegExp(`nixpod: error: could not clean up: pod/${name} left behind in namespace default: .*cannot delete resource "pods"`));
+    assert.match(r.stderr, new RegExp(`hint: delete them yourself: kubectl delete -n default pod/${name}`));
+    assert.equal(fake.get('configmaps', 'default', name), undefined, 'what could be deleted was');
+    fake.deleteObject('pods', 'default', name);
+  });
+
+  it('run: a log stream reset mid-way neither kills the process nor leaves objects', async () => {
+    fake.faults.push({ match: (x) => x.path.endsWith('/log'), times: 1, kind: 'reset' });
+    const r = await runCli(['run', '--kubeconfig', join(dir, 'kc'), 'quick.sh'], dir, { HOME: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'done\n');
+    assert.ok(gone(podName(r.stderr)));
+  });
+});
