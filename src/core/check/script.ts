@@ -1,3 +1,4 @@
+import type { ResolvedSettings } from '../settings/types.js';
 import { finding, withPath, type Diagnostic, type Finding } from '../diagnostic.js';
 import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/parse.js';
 import { checkCommand } from './command-rules.js';
@@ -35,6 +36,8 @@ export interface CheckedScript {
   localRefs: LocalRef[];
   /** Where the script and those files go in the Pod, when there are such files and all were found. */
   bundle: BundleLayout | null;
+  /** From nixpod.yaml and the script's `#! nixpod` lines (absent: nixpod's defaults, DEFAULT_SETTINGS). */
+  settings?: ResolvedSettings;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
