@@ -79,7 +79,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', 'nixpod')
     .option('--wait', 'wait until every Pod has Succeeded or Failed')
     .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
-    .addOption(new Option('--timeout <duration>', 'how long --wait and --logs wait (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
+    .addOption(new Option('--timeout <duration>', 'how long the whole command may take, --wait and --logs included (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], o: Record<string, unknown>) => {
       const { runApply } = await import('./commands/apply.js');
