@@ -36,3 +36,18 @@ describe('hostile input sizes', () => {
     }
   });
 });
+
+describe('diagnostics quoting huge words', () => {
+  it('text and github output shorten them; json keeps them whole', async () => {
+    const word = '('.repeat(50_000);
+    const dir = tempTree({ 'deep.sh': `#! /usr/bin/env nix-shell\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz\n#! nix-shell -i bash -p "${word}"\necho hi\n` });
+    const text = await runCli(['check', 'deep.sh'], dir);
+    assert.equal(text.code, EXIT.problems);
+    assert.ok(text.stdout.length < 2000, `${text.stdout.length} characters`);
+    assert.match(text.stdout, /…\[\d+ characters\]…/);
+    const gh = await runCli(['check', '--format', 'github', 'deep.sh'], dir);
+    assert.ok(gh.stdout.length < 2000);
+    const json = await runCli(['check', '--format', 'json', 'deep.sh'], dir);
+    assert.ok(json.stdout.includes(word));
+  });
+});

@@ -3,10 +3,18 @@ import type { SkipKind, SkipCounts } from '../io/scan.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
+/** Past this, a message or hint quoting a huge word is shortened for people (`--format json` keeps it whole). */
+const READABLE = 400;
+
+/** The start and the end of a very long text, saying how much was left out. */
+export function elide(s: string): string {
+  return s.length <= READABLE ? s : `${s.slice(0, 240)}…[${s.length - 320} characters]…${s.slice(-80)}`;
+}
+
 /** GNU style: `path:line:col: severity: message [rule]`, then an indented `hint:` line. */
 export function formatText(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
-    .map((d) => `${d.path}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.rule}]${d.hint ? `\n  hint: ${d.hint}` : ''}\n`)
+    .map((d) => `${d.path}:${d.line}:${d.col}: ${d.severity}: ${elide(d.message)} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
     .join('');
 }
 
@@ -18,7 +26,7 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
     .map((d) => {
       const props = `file=${escapeProp(d.path)},line=${d.line},col=${d.col},title=${escapeProp(`nixpod ${d.rule}`)}`;
-      const msg = d.hint ? `${d.message}\n${d.hint}` : d.message;
+      const msg = d.hint ? `${elide(d.message)}\n${elide(d.hint)}` : elide(d.message);
       return `::${d.severity} ${props}::${escapeData(msg)}\n`;
     })
     .join('');
