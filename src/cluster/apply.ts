@@ -2,6 +2,7 @@ import type { Manifest } from '../core/render/manifests.js';
 import { abortableSleep } from './cancel.js';
 import { explainError, NotJsonError, explainResponse, type ExplainContext, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
+import { objectPath } from './kinds.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -33,18 +34,14 @@ export interface ObjectResult {
   kind: string;
   name: string;
   namespace: string;
-  action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'deleted' | 'serverside-applied' | 'failed';
+  action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'deleted' | 'kept' | 'serverside-applied' | 'failed';
   dryRun: DryRun;
+  /** Why a prune candidate was kept: `still mounted by job/x (running)`. */
+  note?: string;
   error?: Explained;
 }
 
-const PLURAL: Record<string, string> = { ConfigMap: 'configmaps', Pod: 'pods', Namespace: 'namespaces' };
-
-export function objectPath(kind: string, namespace: string, name?: string): string {
-  const plural = PLURAL[kind] ?? `${kind.toLowerCase()}s`;
-  const base = kind === 'Namespace' ? `/api/v1/${plural}` : `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`;
-  return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
-}
+export { objectPath };
 
 export const describe = (kind: string, name: string): string => `${kind.toLowerCase()}/${name}`;
 
@@ -140,7 +137,8 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
   const timeoutMs = o.timeoutMs ?? 60_000;
   const send = { signal: o.signal };
   try {
-    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined } }, send);
+    // A Job's Pods go with it (the API's default for batch/v1 Jobs is to orphan them).
+    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined } }, send);
     if (d.status === 404) return undefined;
     if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);
     for (const end = Date.now() + timeoutMs; Date.now() < end; await abortableSleep(200, o.signal ?? api.signal)) {
