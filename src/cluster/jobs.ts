@@ -37,15 +37,13 @@ export function jobOutcome(script: string, name: string, job: JobJson | undefine
 
 const byAge = (a: JobPod, b: JobPod) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
 
-/** Pods of a Job: those labelled with its uid (the Job controller's controller-uid label), oldest first. */
+/** Pods of each Job: those labelled with its uid (the Job controller's controller-uid label), oldest first. */
 async function jobPods(api: Api, namespace: string, uids: readonly string[], signal: AbortSignal): Promise<Map<string, JobPod[]>> {
   const out = new Map<string, JobPod[]>();
-  if (uids.length === 0) return out;
-  const r = await api.send({ method: 'GET', path: objectPath('Pod', namespace), query: { labelSelector: `controller-uid in (${uids.join(',')})` } }, { signal });
-  if (r.status !== 200) throw Object.assign(new Error('list pods'), { response: r });
-  for (const p of (readJson<{ items?: JobPod[] }>(r, 'list pods').items ?? []).sort(byAge)) {
-    const uid = p.metadata?.labels?.['controller-uid'] ?? '';
-    out.set(uid, [...(out.get(uid) ?? []), p]);
+  for (const uid of uids) {
+    const r = await api.send({ method: 'GET', path: objectPath('Pod', namespace), query: { labelSelector: `controller-uid=${uid}` } }, { signal });
+    if (r.status !== 200) throw Object.assign(new Error('list pods'), { response: r });
+    out.set(uid, (readJson<{ items?: JobPod[] }>(r, 'list pods').items ?? []).sort(byAge));
   }
   return out;
 }
