@@ -75,6 +75,8 @@ describe('real kube-apiserver: Jobs and CronJobs', { skip: kubeSkip }, () => {
     assert.match(r.stderr, new RegExp(`1 configmap kept: still mounted by pod/${pod} \\(running\\), job/${job} \\(running\\) \\(a later --prune deletes it once done\\)`));
     assert.ok(names(ns, 'configmaps').includes(oldCm ?? ''));
     assert.ok(names(ns, 'jobs').includes(job), "the CronJob's Job is not a member: never pruned");
+    const d = await nixpod(ns, 'diff', '--prune', '--templates', 't-cronjob', 'nightly.sh');
+    assert.equal(d.code, 0, `diff --prune shows no deletion of a ConfigMap that would be kept: ${d.stdout}`);
     setPodStatus(k.kubeconfig, ns, pod, finishedStatus(0));
     setJobStatus(k.kubeconfig, ns, job, finishedJob('Complete'));
     const later = await nixpod(ns, 'apply', '--prune', '--templates', 't-cronjob', 'nightly.sh');
