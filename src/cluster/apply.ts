@@ -2,6 +2,7 @@ import type { Manifest } from '../core/render/manifests.js';
 import { abortableSleep } from './cancel.js';
 import { explainError, NotJsonError, explainResponse, type ExplainContext, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
+import { objectPath } from './kinds.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -33,18 +34,14 @@ export interface ObjectResult {
   kind: string;
   name: string;
   namespace: string;
-  action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'deleted' | 'serverside-applied' | 'failed';
+  action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'deleted' | 'kept' | 'serverside-applied' | 'failed';
   dryRun: DryRun;
+  /** Why a prune candidate was kept: `still mounted by job/x (running)`. */
+  note?: string;
   error?: Explained;
 }
 
-const PLURAL: Record<string, string> = { ConfigMap: 'configmaps', Pod: 'pods', Namespace: 'namespaces' };
-
-export function objectPath(kind: string, namespace: string, name?: string): string {
-  const plural = PLURAL[kind] ?? `${kind.toLowerCase()}s`;
-  const base = kind === 'Namespace' ? `/api/v1/${plural}` : `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`;
-  return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
-}
+export { objectPath };
 
 export const describe = (kind: string, name: string): string => `${kind.toLowerCase()}/${name}`;
 
@@ -54,16 +51,19 @@ type ManagedFields = { manager?: string; operation?: string; time?: string; fiel
 
 /**
  * What a no-op apply leaves alone: the field manager's own managedFields entry
- * (its time and fields). Not the resourceVersion, which status updates change.
+ * (its time, to the second, and fields) and the generation, which any spec
+ * change moves (a CronJob changed within the same second). The
+ * resourceVersion only of a ConfigMap (no status, no generation): a kubelet
+ * or controller writing the status of the others moves theirs.
  */
-function fingerprint(meta: { managedFields?: ManagedFields } | undefined, manager: string): string | undefined {
+function fingerprint(meta: { managedFields?: ManagedFields; generation?: number; resourceVersion?: string } | undefined, manager: string, kind: string): string | undefined {
   const e = meta?.managedFields?.find((m) => m.manager === manager && m.operation === 'Apply');
-  return e && JSON.stringify([e.time, e.fieldsV1]);
+  return e && JSON.stringify([e.time, e.fieldsV1, kind === 'ConfigMap' ? meta?.resourceVersion : meta?.generation]);
 }
 
-const fingerprintOf = (body: string, manager: string): string | undefined => {
+const fingerprintOf = (body: string, manager: string, kind: string): string | undefined => {
   try {
-    return fingerprint((JSON.parse(body) as { metadata?: { managedFields?: ManagedFields } }).metadata, manager);
+    return fingerprint((JSON.parse(body) as { metadata?: Parameters<typeof fingerprint>[0] }).metadata, manager, kind);
   } catch {
     return undefined;
   }
@@ -98,7 +98,7 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
     else {
       const g = await api.send({ method: 'GET', path: objectPath(kind, ns, name) });
       if (g.status !== 200 && g.status !== 404 && g.status !== 403) return failed(g);
-      before = g.status === 403 ? 'unreadable' : g.status === 200 ? fingerprintOf(g.body, s.fieldManager) : undefined;
+      before = g.status === 403 ? 'unreadable' : g.status === 200 ? fingerprintOf(g.body, s.fieldManager, kind) : undefined;
     }
     let r = await patch(api, kind, ns, name, obj, s);
     if (r.status === 422 && s.replace && kind === 'Pod' && /pod updates may not change fields/.test(r.body)) {
@@ -111,7 +111,7 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
     if (r.status !== 200 && r.status !== 201) return failed(r);
     if (!isJson(r.body)) return { ...base, action: 'failed', error: explainError(new NotJsonError(r, what), what, api.conn.server) };
     if (r.status === 201) return { ...base, action: 'created' };
-    const same = before !== undefined && before !== 'unreadable' && fingerprintOf(r.body, s.fieldManager) === before;
+    const same = before !== undefined && before !== 'unreadable' && fingerprintOf(r.body, s.fieldManager, kind) === before;
     return { ...base, action: same ? 'unchanged' : 'configured' };
   } catch (e) {
     return { ...base, action: 'failed', error: explainError(e, what, api.conn.server) };
@@ -140,7 +140,8 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
   const timeoutMs = o.timeoutMs ?? 60_000;
   const send = { signal: o.signal };
   try {
-    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined } }, send);
+    // A Job's Pods go with it (the API's default for batch/v1 Jobs is to orphan them).
+    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined } }, send);
     if (d.status === 404) return undefined;
     if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);
     for (const end = Date.now() + timeoutMs; Date.now() < end; await abortableSleep(200, o.signal ?? api.signal)) {
@@ -181,8 +182,8 @@ export async function priorVersions(api: Api, namespace: string, kinds: readonly
     const r = await api.send({ method: 'GET', path: objectPath(kind, namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } });
     // Not allowed to list (server-side apply needs only create and patch): each apply finds out by itself.
     if (r.status !== 200 || !isJson(r.body)) return undefined;
-    for (const item of (JSON.parse(r.body) as { items?: { metadata?: { name?: string; managedFields?: ManagedFields } }[] }).items ?? []) {
-      const f = fingerprint(item.metadata, manager);
+    for (const item of (JSON.parse(r.body) as { items?: { metadata?: { name?: string; managedFields?: ManagedFields; generation?: number; resourceVersion?: string } }[] }).items ?? []) {
+      const f = fingerprint(item.metadata, manager, kind);
       if (item.metadata?.name && f) out.set(`${kind}/${item.metadata.name}`, f);
     }
   }

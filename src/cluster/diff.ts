@@ -4,6 +4,7 @@ import { toYaml, type Json } from '../core/render/yaml-emit.js';
 import { describe, objectPath } from './apply.js';
 import { explainError, explainResponse, readJson, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
+import { versionKind } from './kinds.js';
 
 /** Fields the server sets: left out of a diff, as kubectl diff does. */
 function comparable(r: ApiResponse | null, what: string): string {
@@ -22,7 +23,7 @@ function sortKeys(v: unknown): unknown {
 
 const DIFF = { command: 'diff' } as const;
 
-const label = (side: string, kind: string, ns: string, name: string) => `${side}/v1.${kind}.${ns}.${name}`;
+const label = (side: string, kind: string, ns: string, name: string) => `${side}/${versionKind(kind)}.${ns}.${name}`;
 
 /** The live object against what a server-side dry-run apply would make of it: a unified diff, '' when equal. */
 export async function diffObject(api: Api, namespace: string, obj: Manifest, fieldManager: string, force: boolean): Promise<{ diff: string } | { error: Explained }> {

@@ -79,6 +79,9 @@ export function explainResponse(r: ApiResponse, what: string, namespace: string,
   if (r.status === 422 && /pod updates may not change fields/.test(msg)) {
     return { kind: 'immutable', message: `${what}: the Pod already exists with a different spec, and a Pod's spec cannot change`, hint: 're-run with --replace to delete the Pod and create it again' };
   }
+  if (r.status === 422 && /^Job\.batch .*spec\.template: .*field is immutable/s.test(msg)) {
+    return { kind: 'immutable', message: `${what}: the Job already exists with a different template, and a Job's template cannot change`, hint: `give a changed Job a new name (the built-in template names it after the script's content; keep {{json name}} in your --templates), or delete the old one first (kubectl delete -n ${namespace} ${what}); --replace is for Pods only` };
+  }
   if (r.status === 422) {
     const fields = (s.details?.causes ?? []).map((c) => c.field).filter(Boolean);
     return { kind: 'invalid', message: `${what}: ${msg}`, hint: fields.length > 0 ? `fix ${fields.join(', ')} (in your --templates, or the script's name)` : 'fix the object (in your --templates)' };

@@ -8,6 +8,8 @@ import { followLog } from './logs.js';
 /** How a Pod ended, or why it is stuck. */
 export interface PodOutcome {
   script: string;
+  /** What ended or is stuck: a Pod unless said (a Job: jobs.ts). */
+  kind?: 'Job';
   name: string;
   phase: 'Succeeded' | 'Failed' | 'Pending' | 'Running' | 'Unknown' | 'Gone';
   exitCode: number | null;
@@ -16,7 +18,7 @@ export interface PodOutcome {
   events: string[];
 }
 
-interface PodJson {
+export interface PodJson {
   metadata?: { name?: string };
   spec?: { containers?: { name?: string }[] };
   status?: {
@@ -47,7 +49,7 @@ export function podOutcome(script: string, name: string, pod: PodJson | undefine
   return { script, name, phase, exitCode, reason, events: [] };
 }
 
-const done = (o: PodOutcome | undefined) => o !== undefined && (o.phase === 'Succeeded' || o.phase === 'Failed' || o.phase === 'Gone');
+export const done = (o: PodOutcome | undefined) => o !== undefined && (o.phase === 'Succeeded' || o.phase === 'Failed' || o.phase === 'Gone');
 
 export interface WaitOptions {
   /** The command's signal (SIGINT, SIGTERM, --timeout): the wait, and every log stream, end with it. */
@@ -133,8 +135,8 @@ export function newestEvents(items: readonly EventJson[], n = 3): string[] {
     .map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`);
 }
 
-/** The newest events of a Pod, for saying why it is stuck (best effort, on its own short deadline). */
-async function latestEvents(api: Api, namespace: string, name: string, signal: AbortSignal): Promise<string[]> {
+/** The newest events of an object, for saying why it is stuck (best effort, on its own short deadline). */
+export async function latestEvents(api: Api, namespace: string, name: string, signal: AbortSignal): Promise<string[]> {
   try {
     const r = await api.send({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, query: { fieldSelector: `involvedObject.name=${name}` } }, { signal });
     return r.status === 200 ? newestEvents(readJson<{ items?: EventJson[] }>(r, 'list events').items ?? []) : [];

@@ -131,7 +131,7 @@ describe('nixpod apply', () => {
     const id = parent.metadata.labels['applyset.kubernetes.io/id'] ?? '';
     assert.match(id, /^applyset-[A-Za-z0-9_-]{43}-v1$/);
     assert.match(parent.metadata.annotations['applyset.kubernetes.io/tooling'] ?? '', /^nixpod\/v/);
-    assert.equal(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,Pod');
+    assert.equal(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap,CronJob.batch,Job.batch,Pod');
     // Bystanders: unlabelled, and labelled but in another namespace.
     fake.applyAs('kubectl', 'configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bystander' }, data: { a: 'b' } });
     fake.applyAs('kubectl', 'configmaps', 'kube-system', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', labels: { 'applyset.kubernetes.io/part-of': id } } });

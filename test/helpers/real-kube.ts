@@ -117,3 +117,43 @@ export function finishedStatus(exitCode: number): Record<string, unknown> {
     containerStatuses: [{ name: 'main', image: 'nixos/nix', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: now, finishedAt: now } } }],
   };
 }
+
+/**
+ * Play the Job controller (the real server has none): create one Pod of a
+ * Job as the controller would, with its labels (`controller-uid`,
+ * `job-name`, and the template's) and a controller owner reference, and mark
+ * the Job active. Returns the Pod's name.
+ */
+export function startJobPod(kubeconfig: string, ns: string, job: string): string {
+  const j = getJson<{ metadata: { uid: string }; spec: { template: { metadata?: { labels?: Record<string, string> }; spec: unknown } } }>(kubeconfig, ['-n', ns, 'job', job]);
+  const name = `${job.slice(0, 57)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+  const labels = { ...(j.spec.template.metadata?.labels ?? {}), 'controller-uid': j.metadata.uid, 'job-name': job };
+  const owner = { apiVersion: 'batch/v1', kind: 'Job', name: job, uid: j.metadata.uid, controller: true, blockOwnerDeletion: true };
+  kubectlOk(kubeconfig, ['-n', ns, 'create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels, ownerReferences: [owner] }, spec: j.spec.template.spec }));
+  setJobStatus(kubeconfig, ns, job, { startTime: new Date().toISOString(), active: 1 });
+  return name;
+}
+
+/** Play the Job controller: write a Job's status through the real jobs/status subresource. */
+export function setJobStatus(kubeconfig: string, ns: string, job: string, status: Record<string, unknown>): void {
+  kubectlOk(kubeconfig, ['-n', ns, 'patch', 'job', job, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+}
+
+/** A Job's end as the controller writes it: Complete, or Failed with a reason (BackoffLimitExceeded, DeadlineExceeded). */
+export function finishedJob(outcome: 'Complete' | { reason: string; message: string }): Record<string, unknown> {
+  const now = new Date().toISOString();
+  if (outcome === 'Complete') return { active: 0, succeeded: 1, completionTime: now, conditions: [{ type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now }] };
+  return { active: 0, failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: outcome.reason, message: outcome.message, lastProbeTime: now, lastTransitionTime: now }] };
+}
+
+/**
+ * Play the CronJob controller: one scheduled Job of a CronJob, from its job
+ * template as it is now, owned by it. Returns the Job's name.
+ */
+export function scheduleCronJob(kubeconfig: string, ns: string, cronJob: string): string {
+  const c = getJson<{ metadata: { uid: string }; spec: { jobTemplate: { metadata?: { labels?: Record<string, string> }; spec: unknown } } }>(kubeconfig, ['-n', ns, 'cronjob', cronJob]);
+  const name = `${cronJob.slice(0, 40)}-${Math.floor(Date.now() / 60_000)}`;
+  const owner = { apiVersion: 'batch/v1', kind: 'CronJob', name: cronJob, uid: c.metadata.uid, controller: true, blockOwnerDeletion: true };
+  kubectlOk(kubeconfig, ['-n', ns, 'create', '-f', '-'], JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, labels: c.spec.jobTemplate.metadata?.labels ?? {}, ownerReferences: [owner] }, spec: c.spec.jobTemplate.spec }));
+  return name;
+}

@@ -1,11 +1,13 @@
-import type { ObjectResult, DryRun } from '../../cluster/apply.js';
-import { isTimeout, lifetime } from '../../cluster/cancel.js';
+import type { DryRun } from '../../cluster/apply.js';
+import { lifetime } from '../../cluster/cancel.js';
 import { SAID_ONCE, type Explained } from '../../cluster/explain.js';
-import type { PodOutcome, WaitOptions, WaitResult } from '../../cluster/pods.js';
-import type { Manifest } from '../../core/render/manifests.js';
+import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
+import { UsageError } from '../../core/errors.js';
+import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
+import { finish, reporter, sayOrphans, sayOutcomes } from './apply-report.js';
 import { checkAndRender, openCluster } from './prepare.js';
 
 export interface ClusterOptions {
@@ -42,22 +44,28 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
-  const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([
+  const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune] = await Promise.all([
     import('../../cluster/apply.js'),
     import('../../cluster/applyset.js'),
-    import('../../cluster/pods.js'),
+    import('../../cluster/kinds.js'),
+    import('../../cluster/jobs.js'),
+    import('../../cluster/prune.js'),
   ]);
-  if (opts.prune) applyset.requireMembers(applyset.memberKeys(rendered.map((s) => s.name)));
+  for (const s of rendered) kinds.checkKinds(s.path, s.objects());
+  if (opts.wait || opts.logs) refuseScheduleWait(rendered, opts.logs ? '--logs' : '--wait');
+  const all = rendered.flatMap((s) => s.objects());
+  if (opts.prune) applyset.requireMembers(applyset.memberKeys(all));
   const life = lifetime(io.signal, opts.timeoutMs);
   const api = await openCluster(opts, io, life);
+  const f = { output: opts.output, dryRun: opts.dryRun };
   try {
     const ns = api.conn.namespace;
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
-    const { results, report } = reporter(opts, io);
+    const { results, report } = reporter(opts.output, io);
     if (opts.createNamespace) {
       const r = await ensureNamespace(api, ns, settings);
       if (r) report(r);
-      if (r?.error) return finish(results, [], opts, io);
+      if (r?.error) return finish(results, [], f, io);
     }
     const id = applyset.applySetId(opts.applyset, ns);
     const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
@@ -65,42 +73,56 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version), settings, null);
       if (parent.error) {
         report(parent);
-        return finish(results, [], opts, io);
+        return finish(results, [], f, io);
       }
     }
     // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
-    const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, ['ConfigMap', 'Pod'], opts.fieldManager);
-    // Scripts in parallel (bounded); in each, the ConfigMap before its Pod.
+    const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
+    // Scripts in parallel (bounded); in each, the ConfigMap before the workload that mounts it.
     await mapLimit(rendered, opts.concurrency, async (s) => {
-      const [cm, pod] = s.objects();
+      const [cm, work] = s.objects();
       const first = await applyObject(api, ns, member(cm), settings, s.path, prior);
       report(first);
-      if (first.error) report({ script: s.path, kind: 'Pod', name: s.name, namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: notApplied(first.error, s.name) });
-      else report(await applyObject(api, ns, member(pod), settings, s.path, prior));
+      if (first.error) report({ script: s.path, kind: String(work.kind), name: workName(work), namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: notApplied(first.error, work) });
+      else report(await applyObject(api, ns, member(work), settings, s.path, prior));
     });
+    let orphans;
     if (opts.prune) {
       if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
-      else for (const r of await applyset.prune(api, ns, id, applyset.memberKeys(rendered.map((s) => s.name)), opts.dryRun)) report(r);
+      else {
+        for (const r of await prune.prune(api, ns, id, applyset.memberKeys(all), opts.dryRun)) report(r);
+        orphans = await prune.findOrphans(api, ns);
+        if (orphans && opts.output === 'text') sayOrphans(orphans, ns, io);
+      }
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
-      const waited = await waitForPods(api, ns, rendered.map((s) => ({ script: s.path, name: s.name })), waitOptions(opts, io, life.signal));
+      const waited = await waitForWork(api, ns, rendered.map((s) => ({ script: s.path, kind: String(s.objects()[1].kind), name: workName(s.objects()[1]) })), waitOptions(opts, io, life.signal));
       outcomes = waited.outcomes;
       if (opts.output === 'text') sayOutcomes(waited, io, life.signal);
       if (waited.error) {
         io.stderr(formatError(waited.error.message, waited.error.hint));
-        return finish(results, outcomes, opts, io, EXIT.cluster);
+        return finish(results, outcomes, { ...f, orphans }, io, EXIT.cluster);
       }
     }
-    return finish(results, outcomes, opts, io);
+    return finish(results, outcomes, { ...f, orphans }, io);
   } finally {
     api.close();
   }
 }
 
-/** The Pod of a script whose ConfigMap failed: the same error when it is about the namespace or a cancel, else why it was skipped. */
-function notApplied(e: Explained, name: string): Explained {
-  return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `pod/${name}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
+const workName = (o: Manifest): string => String((o.metadata as { name?: unknown }).name);
+
+/** A CronJob runs on its schedule, not now: there is nothing to wait for (before anything is applied). */
+function refuseScheduleWait(rendered: readonly RenderedScript[], flag: string): void {
+  const s = rendered.find((r) => r.objects()[1].kind === 'CronJob');
+  if (!s) return;
+  throw new UsageError(`${s.path}: ${flag} cannot follow cronjob/${workName(s.objects()[1])}: a CronJob runs on its schedule, so there is no run to wait for`, `run it once now and follow it with: nixpod run ${s.path}; or apply it without ${flag}`);
+}
+
+/** The workload of a script whose ConfigMap failed: the same error when it is about the namespace or a cancel, else why it was skipped. */
+function notApplied(e: Explained, work: Manifest): Explained {
+  return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `${String(work.kind).toLowerCase()}/${workName(work)}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
 }
 
 function waitOptions(opts: ApplyCommandOptions, io: CliIo, signal: AbortSignal): WaitOptions {
@@ -109,57 +131,4 @@ function waitOptions(opts: ApplyCommandOptions, io: CliIo, signal: AbortSignal):
     onLog: opts.logs ? (script, line) => io.stdout(`[${script}] ${line}\n`) : undefined,
     onNote: (text) => io.stderr(`nixpod: warning: ${text}\n`),
   };
-}
-
-/** Each object's line as it is done; an error about the namespace, or a cancel, is said once for all objects. */
-function reporter(opts: ApplyCommandOptions, io: CliIo): { results: ObjectResult[]; report: (r: ObjectResult) => void } {
-  const results: ObjectResult[] = [];
-  const said = new Set<string>();
-  const report = (r: ObjectResult): void => {
-    results.push(r);
-    if (opts.output !== 'text') return;
-    if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${dryRunSuffix(r.dryRun)}\n`);
-    if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
-    said.add(r.error.message);
-    io.stderr(formatError(r.error.message, r.error.hint));
-  };
-  return { results, report };
-}
-
-/** How each Pod ended; nothing after SIGINT or SIGTERM (the exit code says it) or when the wait failed (where they got to is no outcome). */
-function sayOutcomes(waited: WaitResult, io: CliIo, signal: AbortSignal): void {
-  if ((signal.aborted && !isTimeout(signal.reason)) || waited.error) return;
-  for (const o of waited.outcomes) io.stderr(describeOutcome(o));
-}
-
-function finish(results: readonly ObjectResult[], outcomes: readonly PodOutcome[], opts: ApplyCommandOptions, io: CliIo, code?: number): number {
-  const failed = results.filter((r) => r.error).length;
-  const podsFailed = outcomes.filter((o) => o.phase !== 'Succeeded').length;
-  if (opts.output === 'json') {
-    io.stdout(JSON.stringify({ items: results.map(({ error, ...r }) => ({ ...r, ...(error ? { error: { message: error.message, hint: error.hint } } : {}) })), pods: outcomes, summary: summary(results) }, null, 2) + '\n');
-  } else {
-    const s = summary(results);
-    io.stderr(`${Object.entries(s).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to apply'}${dryRunSuffix(opts.dryRun)}\n`);
-  }
-  if (code !== undefined) return code;
-  if (failed > 0) return EXIT.cluster;
-  return podsFailed > 0 ? EXIT.problems : EXIT.ok;
-}
-
-function summary(results: readonly ObjectResult[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of results) {
-    const key = r.error?.kind === 'cancelled' ? 'not applied' : r.action;
-    out[key] = (out[key] ?? 0) + 1;
-  }
-  return out;
-}
-
-const dryRunSuffix = (d: DryRun): string => (d === 'server' ? ' (server dry run)' : d === 'client' ? ' (dry run)' : '');
-
-function describeOutcome(o: PodOutcome): string {
-  if (o.phase === 'Succeeded') return `pod/${o.name} (${o.script}) succeeded\n`;
-  const why = o.reason ? `: ${o.reason}` : o.phase === 'Failed' ? '' : ` (still ${o.phase} at the timeout)`;
-  const events = o.events.map((e) => `  event: ${e}\n`).join('');
-  return `pod/${o.name} (${o.script}) ${o.phase === 'Failed' ? 'failed' : 'did not finish'}${why}\n${events}`;
 }

@@ -22,7 +22,10 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   const [{ mapLimit }, { diffObject }, applyset] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js')]);
-  if (opts.prune) applyset.requireMembers(applyset.memberKeys(rendered.map((s) => s.name)));
+  const { checkKinds } = await import('../../cluster/kinds.js');
+  for (const s of rendered) checkKinds(s.path, s.objects());
+  const keep = applyset.memberKeys(rendered.flatMap((s) => s.objects()));
+  if (opts.prune) applyset.requireMembers(keep);
   const api = await openCluster(opts, io);
   const conn = api.conn;
   try {
@@ -39,7 +42,7 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
         io.stdout(r.diff);
       }
     }
-    if (opts.prune && errors.length === 0) differs = (await diffPrune(api, id, rendered.map((s) => s.name), opts, io, errors)) || differs;
+    if (opts.prune && errors.length === 0) differs = (await diffPrune(api, id, keep, opts, io, errors)) || differs;
     for (const e of sayOnce(errors)) io.stderr(formatError(e.message, e.hint));
     if (errors.length > 0) return EXIT.cluster;
     return differs ? EXIT.problems : EXIT.ok;
@@ -51,16 +54,17 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
 type Api = import('../../cluster/http.js').Api;
 
 /** What apply --prune would delete, as diffs to nothing; true when there is any. Failures go to `errors`. */
-async function diffPrune(api: Api, id: string, names: string[], opts: DiffCommandOptions, io: CliIo, errors: Explained[]): Promise<boolean> {
-  const [{ mapLimit }, { diffDeletion }, applyset, { explainError, explainResponse }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js'), import('../../cluster/explain.js')]);
+async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: DiffCommandOptions, io: CliIo, errors: Explained[]): Promise<boolean> {
+  const [{ mapLimit }, { diffDeletion }, prune, { explainError, explainResponse }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/prune.js'), import('../../cluster/explain.js')]);
   const ns = api.conn.namespace;
   let candidates: { kind: string; name: string }[];
   try {
-    candidates = await applyset.pruneCandidates(api, ns, id, applyset.memberKeys(names));
+    const all = await prune.pruneCandidates(api, ns, id, keep);
+    // As apply --prune would: a ConfigMap that unfinished work still mounts is kept.
+    const users = all.some((c) => c.kind === 'ConfigMap') ? await prune.configMapUsers(api, ns, all.filter((c) => c.kind !== 'ConfigMap')) : new Map<string, string[]>();
+    candidates = all.filter((c) => c.kind !== 'ConfigMap' || !users.has(c.name));
   } catch (e) {
-    // pruneCandidates throws the failed list's answer with it.
-    const r = (e as { response?: Parameters<typeof explainResponse>[0] }).response;
-    errors.push(r ? explainResponse(r, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server));
+    errors.push(e instanceof prune.ListError ? explainResponse(e.response, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server));
     return false;
   }
   let differs = false;

@@ -4,6 +4,7 @@ import { describeAbort, isTimeout, lifetime } from '../../cluster/cancel.js';
 import type { Explained } from '../../cluster/explain.js';
 import type { Api } from '../../cluster/http.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
+import type { PodOutcome } from '../../cluster/pods.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
@@ -32,21 +33,27 @@ function renamed(v: unknown, from: string, to: string): unknown {
 
 /**
  * `nixpod run SCRIPT [-- ARGS...]`: apply the script's ConfigMap and a Pod
- * that passes ARGS to it, stream its log, and exit with the script's own exit
- * code. Both objects are deleted afterwards, whatever ended the run (the
- * script, --timeout, SIGINT, SIGTERM, stdout's reader going away), unless
- * --keep; a delete that fails is an error naming what was left behind.
+ * (or a Job, for a job or cronjob script) that passes ARGS to it, stream its
+ * log, and exit with the script's own exit code. What the run created is
+ * deleted afterwards, whatever ended the run (the script, --timeout, SIGINT,
+ * SIGTERM, stdout's reader going away), unless --keep; a delete that fails is
+ * an error naming what was left behind. A cronjob script runs as one Job made
+ * from its job template (kubectl create job --from=cronjob/NAME): the
+ * CronJob, and any ConfigMap it mounts, are never applied, changed or deleted.
  */
 export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   const s = rendered[0];
   if (!s || rendered.length !== 1) throw new UsageError(`${opts.script}: run takes one script`, 'name one script file');
+  const { checkKinds } = await import('../../cluster/kinds.js');
+  checkKinds(s.path, s.objects());
   // stdout's reader went away (`| head -1`): nothing more to show, so the run is cancelled (and cleaned up).
   const closed = new AbortController();
   const life = lifetime(io.signal, opts.timeoutMs, closed.signal);
   const api = await openCluster(opts, io, life);
   const name = `${s.name.slice(0, 56)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+  const kind = s.objects()[1].kind === 'Pod' ? 'Pod' : 'Job';
   const watch = setInterval(() => io.stdoutClosed() && closed.abort('stdout-closed'), 100);
   let left: string[] = [];
   let code: number;
@@ -54,39 +61,58 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
     code = await applyAndFollow(api, s, name, opts, io, life.signal, () => closed.abort('stdout-closed'));
   } finally {
     clearInterval(watch);
-    if (!opts.keep) left = await cleanup(api, name, io, life.signal);
+    if (!opts.keep) left = await cleanup(api, kind, name, io, life.signal);
     api.close();
   }
-  if (opts.keep) io.stderr(`kept configmap/${name} and pod/${name}\n`);
+  if (opts.keep) io.stderr(`kept configmap/${name} and ${kind.toLowerCase()}/${name}\n`);
   return left.length > 0 ? EXIT.cluster : code;
+}
+
+/** The objects of one run, named `name`: the ConfigMap, and the Pod or Job mounting it, with ARGS passed to the script. */
+async function runObjects(api: Api, s: RenderedScript, name: string, args: readonly string[]): Promise<[Manifest, Manifest]> {
+  const [{ podSpecOf }, { jobFromCronJob, liveUid }] = await Promise.all([import('../../cluster/kinds.js'), import('../../cluster/run-job.js')]);
+  const [cm0, work0] = s.objects();
+  const cmName = String((cm0.metadata as { name?: unknown }).name);
+  const cm = renamed(cm0, cmName, name) as Manifest;
+  let work = renamed(work0, cmName, name) as Manifest;
+  work = { ...work, metadata: { ...(work.metadata as object), name } as Manifest };
+  if (work.kind === 'CronJob') {
+    const cronName = String((work0.metadata as { name?: unknown }).name);
+    work = jobFromCronJob(work, name, api.conn.namespace, await liveUid(api, api.conn.namespace, cronName));
+  }
+  const spec = podSpecOf(work);
+  if (args.length > 0 && spec?.containers?.[0]) spec.containers[0].args = [...(spec.containers[0].args ?? []), ...args];
+  return [cm, work];
 }
 
 /** Apply both objects, follow the log, wait for the end: the script's exit code, or why there is none. */
 async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: RunCommandOptions, io: CliIo, signal: AbortSignal, stdoutGone: () => void): Promise<number> {
-  const [{ applyObject }, { waitForPods }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/pods.js')]);
+  const [{ applyObject }, { waitForWork }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/jobs.js')]);
   const ns = api.conn.namespace;
-  const [cm, pod] = s.objects().map((o) => renamed(o, s.name, name) as Manifest) as [Manifest, Manifest];
-  const spec = pod.spec as { containers?: { args?: string[] }[] };
-  if (opts.args.length > 0 && spec.containers?.[0]) spec.containers[0].args = [...(spec.containers[0].args ?? []), ...opts.args];
+  const objects = await runObjects(api, s, name, opts.args);
+  const what = `${String(objects[1].kind).toLowerCase()}/${name}`;
   const settings: ApplySettings = { fieldManager: opts.fieldManager, force: false, dryRun: 'none', createNamespace: false, concurrency: 1, replace: false, command: 'run' };
-  for (const o of [cm, pod]) {
+  for (const o of objects) {
     const r = await applyObject(api, ns, o, settings, s.path);
     if (r.error?.kind === 'cancelled') return EXIT.ok;
     if (r.error) return fail(io, r.error);
   }
-  io.stderr(`pod/${name} started in namespace ${ns}\n`);
+  io.stderr(`${what} started in namespace ${ns}\n`);
   const onLog = (_script: string, line: string) => {
     io.stdout(`${line}\n`);
     if (io.stdoutClosed()) stdoutGone();
   };
-  const waited = await waitForPods(api, ns, [{ script: s.path, name }], { signal, onLog, onNote: (t) => io.stderr(`nixpod: warning: ${t}\n`) });
+  const waited = await waitForWork(api, ns, [{ script: s.path, kind: String(objects[1].kind), name }], { signal, onLog, onNote: (t) => io.stderr(`nixpod: warning: ${t}\n`) });
   if (waited.error) return fail(io, waited.error);
   // Cancelled: the exit code says by what (130, 143, 141).
   if (signal.aborted && !isTimeout(signal.reason)) return EXIT.ok;
-  const outcome = waited.outcomes[0];
+  return exitOf(waited.outcomes[0], what, io);
+}
+
+function exitOf(outcome: PodOutcome | undefined, what: string, io: CliIo): number {
   if (!outcome || outcome.phase !== 'Succeeded') {
     const why = outcome?.reason ? `: ${outcome.reason}` : outcome?.phase === 'Failed' ? '' : ` within --timeout (still ${outcome?.phase ?? 'Unknown'})`;
-    io.stderr(`pod/${name} ${outcome?.phase === 'Failed' ? 'failed' : 'did not finish'}${why}\n${(outcome?.events ?? []).map((e) => `  event: ${e}\n`).join('')}`);
+    io.stderr(`${what} ${outcome?.phase === 'Failed' ? 'failed' : 'did not finish'}${why}\n${(outcome?.events ?? []).map((e) => `  event: ${e}\n`).join('')}`);
     return outcome?.exitCode ?? EXIT.problems;
   }
   return outcome.exitCode ?? EXIT.ok;
@@ -98,20 +124,26 @@ function fail(io: CliIo, e: Explained): number {
 }
 
 /**
- * Delete the Pod and the ConfigMap (both, even if an apply failed half-way:
- * it may have reached the server) on a deadline of their own, since the
- * command's signal may be what ended the run. Returns what is left behind.
+ * Delete what the run made (its Pod, or its Job and the Job's Pods, and its
+ * ConfigMap; even if an apply failed half-way: it may have reached the
+ * server) on a deadline of their own, since the command's signal may be what
+ * ended the run. Returns what is left behind.
  */
-async function cleanup(api: Api, name: string, io: CliIo, signal: AbortSignal): Promise<string[]> {
-  const { deleteAndWait } = await import('../../cluster/apply.js');
+async function cleanup(api: Api, kind: 'Pod' | 'Job', name: string, io: CliIo, signal: AbortSignal): Promise<string[]> {
+  const [{ deleteAndWait }, { deleteJobAndPods }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/run-job.js')]);
   const ns = api.conn.namespace;
-  if (signal.aborted && !isTimeout(signal.reason)) io.stderr(`nixpod: ${describeAbort(signal.reason)}: deleting pod/${name} and configmap/${name}\n`);
+  const work = `${kind.toLowerCase()}/${name}`;
+  if (signal.aborted && !isTimeout(signal.reason)) io.stderr(`nixpod: ${describeAbort(signal.reason)}: deleting ${work} and configmap/${name}\n`);
   const own = { timeoutMs: 30_000, signal: AbortSignal.timeout(40_000) };
-  const errors = await Promise.all([deleteAndWait(api, 'Pod', ns, name, own), deleteAndWait(api, 'ConfigMap', ns, name, own)]);
-  const left = ['pod', 'configmap'].map((k) => `${k}/${name}`).filter((_, i) => errors[i] !== undefined);
+  const errors = new Map<string, Explained>();
+  if (kind === 'Job') for (const [k, e] of await deleteJobAndPods(api, ns, name, own)) errors.set(k, e);
+  const [pod, cm] = await Promise.all([kind === 'Pod' ? deleteAndWait(api, 'Pod', ns, name, own) : undefined, deleteAndWait(api, 'ConfigMap', ns, name, own)]);
+  if (pod) errors.set(work, pod);
+  if (cm) errors.set(`configmap/${name}`, cm);
+  const left = [...errors.keys()];
   if (left.length > 0) {
-    const why = errors.filter((e): e is Explained => e !== undefined).map((e) => e.message).join('; ');
-    io.stderr(formatError(`could not clean up: ${left.join(' and ')} left behind in namespace ${ns}: ${why}`, `delete them yourself: kubectl delete -n ${ns} ${left.join(' ')}`));
+    const why = [...errors.values()].map((e) => e.message).join('; ');
+    io.stderr(formatError(`could not clean up: ${left.join(' and ')} left behind in namespace ${ns}: ${why}`, `delete them yourself: kubectl delete -n ${ns} ${left.filter((l) => !l.startsWith('pods of')).join(' ')}`));
   }
   return left;
 }

@@ -72,8 +72,9 @@ interface Stored {
   owners: Owner[];
 }
 
-type Resource = 'namespaces' | 'configmaps' | 'pods';
-const KINDS: Record<Resource, string> = { namespaces: 'Namespace', configmaps: 'ConfigMap', pods: 'Pod' };
+type Resource = 'namespaces' | 'configmaps' | 'pods' | 'jobs' | 'cronjobs';
+const KINDS: Record<Resource, string> = { namespaces: 'Namespace', configmaps: 'ConfigMap', pods: 'Pod', jobs: 'Job', cronjobs: 'CronJob' };
+const API_VERSION = (r: Resource): string => (r === 'jobs' || r === 'cronjobs' ? 'batch/v1' : 'v1');
 
 export class FakeKube {
   readonly requests: RecordedRequest[] = [];
@@ -201,8 +202,8 @@ export class FakeKube {
       const name = /^involvedObject\.name=(.+)$/.exec(rec.query.fieldSelector ?? '')?.[1];
       return ok({ kind: 'EventList', apiVersion: 'v1', metadata: {}, items: this.podEvents.filter((e) => e.ns === ev[1] && (name === undefined || getPath(e.obj, ['involvedObject', 'name']) === name)).map((e) => e.obj) });
     }
-    const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?(namespaces|configmaps|pods)(?:\/([^/]+))?(?:\/(log|status))?$/.exec(p);
-    if (!m) return { status: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
+    const m = /^\/(?:api\/v1|apis\/batch\/v1)\/(?:namespaces\/([^/]+)\/)?(namespaces|configmaps|pods|jobs|cronjobs)(?:\/([^/]+))?(?:\/(log|status))?$/.exec(p);
+    if (!m || p.startsWith('/apis/') !== (API_VERSION(m[2] as Resource) !== 'v1')) return { status: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
     const [, ns = '', resource, name, sub] = m as unknown as [string, string | undefined, Resource, string | undefined, string | undefined];
     if (resource !== 'namespaces' && ns === '' && name !== undefined) return { status: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
     const verb = verbOf(rec.method, name, rec.query);
@@ -213,7 +214,7 @@ export class FakeKube {
     }
     if (sub === 'log') return this.logs(ns, name as string, rec.query, req, res, logCut);
     if (verb === 'watch') return this.watch(resource, ns, rec.query, req, res);
-    if (verb === 'list') return ok({ kind: `${KINDS[resource]}List`, apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items: this.list(resource, ns || undefined).filter((o) => matches(o, rec.query)).map(({ kind, apiVersion, ...o }) => o) });
+    if (verb === 'list') return ok({ kind: `${KINDS[resource]}List`, apiVersion: API_VERSION(resource), metadata: { resourceVersion: String(this.rv) }, items: this.list(resource, ns || undefined).filter((o) => matches(o, rec.query)).map(({ kind, apiVersion, ...o }) => o) });
     if (ns && resource !== 'namespaces' && !this.objects.has(`namespaces//${ns}`) && verb !== 'get' && verb !== 'delete') throw new ApiError(404, status(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' }));
     const dryRun = rec.query.dryRun === 'All';
     const manager = rec.query.fieldManager ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0] ?? 'unknown';
@@ -248,7 +249,7 @@ export class FakeKube {
   private fresh(resource: Resource, ns: string, doc: Obj): Obj {
     const meta = { ...(doc.metadata as Obj) };
     if (!meta.name && meta.generateName) meta.name = `${String(meta.generateName)}${randomUUID().slice(0, 5)}`;
-    const o: Obj = { ...doc, apiVersion: 'v1', kind: KINDS[resource], metadata: { ...meta, ...(ns ? { namespace: ns } : {}), uid: randomUUID(), creationTimestamp: now() } };
+    const o: Obj = { ...doc, apiVersion: API_VERSION(resource), kind: KINDS[resource], metadata: { ...meta, ...(ns ? { namespace: ns } : {}), uid: randomUUID(), creationTimestamp: now() } };
     if (resource === 'pods') {
       const spec = { ...(o.spec as Obj) };
       spec.restartPolicy ??= 'Always';
@@ -300,6 +301,7 @@ export class FakeKube {
     if (dryRun) return { status: 201, body: { ...o, metadata: { ...(o.metadata as Obj), managedFields: managedFields(owners) } } };
     const out = this.store(resource, ns, o, owners, 'ADDED');
     if (resource === 'pods') this.startKubelet(ns, name);
+    if (resource === 'jobs') this.startJob(ns, name);
     return { status: 201, body: out };
   }
 
@@ -308,7 +310,7 @@ export class FakeKube {
     if (!cur) throw new ApiError(404, status(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource }));
     const rv = getPath(doc, ['metadata', 'resourceVersion']);
     if (rv !== undefined && rv !== getPath(cur.obj, ['metadata', 'resourceVersion'])) throw new ApiError(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, kind: resource }));
-    const next: Obj = { ...structuredClone(doc), apiVersion: 'v1', kind: KINDS[resource], metadata: { ...(doc.metadata as Obj), ...pick(cur.obj.metadata as Obj, ['uid', 'creationTimestamp', 'namespace']) }, ...(cur.obj.status ? { status: cur.obj.status } : {}) };
+    const next: Obj = { ...structuredClone(doc), apiVersion: API_VERSION(resource), kind: KINDS[resource], metadata: { ...(doc.metadata as Obj), ...pick(cur.obj.metadata as Obj, ['uid', 'creationTimestamp', 'namespace']) }, ...(cur.obj.status ? { status: cur.obj.status } : {}) };
     return this.commit(resource, ns, name, cur, next, updateOwners(cur.obj, next, cur.owners, manager, now()), dryRun);
   }
 
@@ -327,6 +329,8 @@ export class FakeKube {
         if (dryRun) return { status: 201, body: { ...created, metadata: { ...(created.metadata as Obj), managedFields: managedFields(r.owners ?? []) } } };
         const out = this.store(resource, ns, created, r.owners ?? [], 'ADDED');
         if (resource === 'pods') this.startKubelet(ns, name);
+        if (resource === 'jobs') this.startJob(ns, name);
+    if (resource === 'jobs') this.startJob(ns, name);
         return { status: 201, body: out };
       }
       return this.commit(resource, ns, name, cur, next, r.owners ?? [], dryRun);
@@ -414,7 +418,31 @@ export class FakeKube {
     later(20 + (plan.runMs ?? 60), () => {
       const terminated = { exitCode: plan.exitCode, reason: plan.reason ?? (plan.exitCode === 0 ? 'Completed' : 'Error'), startedAt: now(), finishedAt: now() };
       setStatus({ phase: plan.exitCode === 0 ? 'Succeeded' : 'Failed', containerStatuses: [{ name: 'main', ready: false, restartCount: 0, state: { terminated } }] });
+      this.finishJobOf(ns, name, plan.exitCode);
     });
+  }
+
+  /** The Job controller, in short: one Pod per Job (backoffLimit 0), labelled and owned as the real one does it. */
+  private startJob(ns: string, name: string): void {
+    const job = this.objects.get(`jobs/${ns}/${name}`)?.obj;
+    if (!job) return;
+    const uid = String(getPath(job, ['metadata', 'uid']));
+    const tpl = (getPath(job, ['spec', 'template']) ?? {}) as Obj;
+    const pod = `${name}-${randomUUID().slice(0, 5)}`;
+    const labels = { ...((getPath(tpl, ['metadata', 'labels']) ?? {}) as Obj), 'controller-uid': uid, 'job-name': name };
+    const meta = { name: pod, labels, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }] };
+    this.store('pods', ns, this.fresh('pods', ns, { metadata: meta, spec: tpl.spec as Obj }), [], 'ADDED');
+    this.store('jobs', ns, { ...job, status: { startTime: now(), active: 1 } }, this.objects.get(`jobs/${ns}/${name}`)?.owners ?? [], 'MODIFIED');
+    this.startKubelet(ns, pod);
+  }
+
+  private finishJobOf(ns: string, pod: string, exitCode: number): void {
+    const owner = (getPath(this.objects.get(`pods/${ns}/${pod}`)?.obj ?? {}, ['metadata', 'ownerReferences']) as Obj[] | undefined)?.[0];
+    const cur = owner?.kind === 'Job' ? this.objects.get(`jobs/${ns}/${String(owner.name)}`) : undefined;
+    if (!cur) return;
+    const condition = exitCode === 0 ? { type: 'Complete', status: 'True' } : { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    const counts = exitCode === 0 ? { succeeded: 1, completionTime: now() } : { failed: 1 };
+    this.store('jobs', ns, { ...cur.obj, status: { ...(cur.obj.status as Obj), active: 0, ...counts, conditions: [{ ...condition, lastTransitionTime: now() }] } }, cur.owners, 'MODIFIED');
   }
 
   private logs(ns: string, name: string, query: Record<string, string>, req: IncomingMessage, res: ServerResponse, cut?: Fault & { kind: 'log-cut' }): { status: number; body: unknown } | undefined {

@@ -1,0 +1,116 @@
+import { setMaxListeners } from 'node:events';
+import { objectPath } from './apply.js';
+import { abortableSleep, CancelledError, isTimeout } from './cancel.js';
+import { explainError, explainResponse, readJson, type Explained } from './explain.js';
+import type { Api } from './http.js';
+import { followLog } from './logs.js';
+import { done, latestEvents, podOutcome, waitForPods, type PodJson, type PodOutcome, type WaitOptions, type WaitResult } from './pods.js';
+
+export interface JobJson {
+  metadata?: { name?: string; uid?: string };
+  status?: { active?: number; conditions?: { type?: string; status?: string; reason?: string; message?: string }[] };
+}
+
+type JobPod = PodJson & { metadata?: { name?: string; creationTimestamp?: string; labels?: Record<string, string> } };
+
+const finishedCondition = (job: JobJson) => job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+
+/**
+ * How a Job ended, or why it is stuck (pure), from its conditions (the Job
+ * controller's word) and its Pods, newest last: a failed Job says the
+ * controller's reason (BackoffLimitExceeded, DeadlineExceeded) and how its
+ * last Pod failed (the script's exit code).
+ */
+export function jobOutcome(script: string, name: string, job: JobJson | undefined, pods: readonly JobPod[]): PodOutcome {
+  const base = { script, kind: 'Job' as const, name, events: [] };
+  if (!job) return { ...base, phase: 'Gone', exitCode: null, reason: 'the Job was deleted' };
+  const last = pods.map((p) => podOutcome(script, p.metadata?.name ?? '', p)).at(-1);
+  const end = finishedCondition(job);
+  if (end?.type === 'Complete') return { ...base, phase: 'Succeeded', exitCode: last?.exitCode ?? 0, reason: null };
+  if (end) {
+    const why = [`${end.reason ?? 'Failed'}${end.message ? `: ${end.message}` : ''}`, last?.reason].filter(Boolean).join('; ');
+    return { ...base, phase: 'Failed', exitCode: last?.exitCode ?? null, reason: why };
+  }
+  // Not finished while a Pod failed: a retry is coming (backoffLimit), as far as the Job says.
+  return { ...base, phase: last?.phase === 'Running' ? 'Running' : 'Pending', exitCode: null, reason: last && !done(last) ? last.reason : null };
+}
+
+const byAge = (a: JobPod, b: JobPod) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+
+/** Pods of each Job: those labelled with its uid (the Job controller's controller-uid label), oldest first. */
+async function jobPods(api: Api, namespace: string, uids: readonly string[], signal: AbortSignal): Promise<Map<string, JobPod[]>> {
+  const out = new Map<string, JobPod[]>();
+  for (const uid of uids) {
+    const r = await api.send({ method: 'GET', path: objectPath('Pod', namespace), query: { labelSelector: `controller-uid=${uid}` } }, { signal });
+    if (r.status !== 200) throw Object.assign(new Error('list pods'), { response: r });
+    out.set(uid, (readJson<{ items?: JobPod[] }>(r, 'list pods').items ?? []).sort(byAge));
+  }
+  return out;
+}
+
+/**
+ * Wait until every Job is Complete or Failed (its conditions), following its
+ * Pods as they come (a retry is another Pod, with a log of its own).
+ */
+export async function waitForJobs(api: Api, namespace: string, jobs: readonly { script: string; name: string }[], o: WaitOptions): Promise<WaitResult> {
+  const outcomes = new Map<string, PodOutcome>(jobs.map((j) => [j.name, jobOutcome(j.script, j.name, {}, [])]));
+  const streams: Promise<void>[] = [];
+  const stop = new AbortController();
+  const streamSignal = AbortSignal.any([o.signal, stop.signal]);
+  setMaxListeners(0, streamSignal, o.signal);
+  // Each Pod as last seen, for its log stream to know when it has ended.
+  const seen = new Map<string, JobPod>();
+  let error: Explained | undefined;
+  try {
+    for (const started = new Set<string>(); ; await abortableSleep(o.pollMs ?? 250, o.signal)) {
+      const r = await api.send({ method: 'GET', path: objectPath('Job', namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } }, { signal: o.signal });
+      if (r.status !== 200) {
+        error = explainResponse(r, 'cannot follow the Jobs: list jobs', namespace, { command: 'wait' });
+        break;
+      }
+      const live = new Map((readJson<{ items?: JobJson[] }>(r, 'list jobs').items ?? []).map((j) => [j.metadata?.name ?? '', j]));
+      const pods = await jobPods(api, namespace, jobs.map((j) => live.get(j.name)?.metadata?.uid).filter((u): u is string => !!u), o.signal);
+      for (const j of jobs) {
+        const job = live.get(j.name);
+        const own = pods.get(job?.metadata?.uid ?? '') ?? [];
+        outcomes.set(j.name, jobOutcome(j.script, j.name, job, own));
+        for (const p of own) seen.set(p.metadata?.name ?? '', p);
+        if (o.onLog) for (const p of own) startLog(p, j, started);
+      }
+      if (jobs.every((j) => done(outcomes.get(j.name)))) break;
+    }
+  } catch (e) {
+    const r = (e as { response?: Parameters<typeof explainResponse>[0] }).response;
+    if (r) error = explainResponse(r, 'cannot follow the Jobs: list pods', namespace, { command: 'wait' });
+    else if (!(e instanceof CancelledError)) error = explainError(e, 'cannot follow the Jobs', api.conn.server);
+  }
+  if (error) stop.abort('the wait failed');
+  await Promise.all(streams);
+  const result = jobs.map((j) => outcomes.get(j.name) as PodOutcome);
+  if (!error && (!o.signal.aborted || isTimeout(o.signal.reason))) {
+    const signal = AbortSignal.timeout(10_000);
+    for (const out of result) if (!done(out)) out.events = await latestEvents(api, namespace, out.name, signal);
+  }
+  return { outcomes: result, ...(error ? { error } : {}) };
+
+  function startLog(p: JobPod, j: { script: string; name: string }, started: Set<string>): void {
+    const name = p.metadata?.name ?? '';
+    if (!o.onLog || started.has(name) || podOutcome(j.script, name, p).phase === 'Pending') return;
+    started.add(name);
+    const ended = () => done(podOutcome(j.script, name, seen.get(name))) || done(outcomes.get(j.name));
+    const onLine = o.onLog.bind(undefined, j.script);
+    streams.push(followLog(api, namespace, name, { container: p.spec?.containers?.[0]?.name ?? 'main', onLine, onNote: o.onNote ?? (() => undefined), ended, signal: streamSignal, idleMs: o.idleMs ?? 60_000 }));
+  }
+}
+
+/** Pods and Jobs together: each followed its own way, the outcomes in the order asked. */
+export async function waitForWork(api: Api, namespace: string, items: readonly { script: string; kind: string; name: string }[], o: WaitOptions): Promise<WaitResult> {
+  const pods = items.filter((i) => i.kind === 'Pod');
+  const jobs = items.filter((i) => i.kind === 'Job');
+  const none: WaitResult = { outcomes: [] };
+  const [p, j] = await Promise.all([pods.length > 0 ? waitForPods(api, namespace, pods, o) : none, jobs.length > 0 ? waitForJobs(api, namespace, jobs, o) : none]);
+  const all = [...p.outcomes, ...j.outcomes];
+  const outcomes = items.map((i) => all.find((x) => x.name === i.name && (x.kind ?? 'Pod') === i.kind) as PodOutcome);
+  const error = p.error ?? j.error;
+  return { outcomes, ...(error ? { error } : {}) };
+}
