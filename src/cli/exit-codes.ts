@@ -11,6 +11,8 @@ export const EXIT = {
   cluster: 3,
   /** A bug in nixpod: the message asks to report it. */
   internal: 4,
+  /** Hung up (SIGHUP: the terminal or ssh session closed), after cleaning up: 128 + 1. */
+  sighup: 129,
   /** Interrupted by SIGINT (Ctrl-C), after cleaning up: 128 + 2. */
   sigint: 130,
   /** stdout's reader went away (`| head -1`): output stopped, the work was finished or cleanly cancelled: 128 + 13, as SIGPIPE gives. */

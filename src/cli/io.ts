@@ -20,7 +20,7 @@ export interface CliIo {
 }
 
 /** Exit codes for the signals nixpod traps (128 + the signal's number). */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
  * Writes to a file descriptor with write(2) itself: every byte is written or
@@ -56,7 +56,8 @@ export function processIo(): CliIo {
   const controller = new AbortController();
   const out = new FdWriter(1);
   const err = new FdWriter(2);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  // SIGHUP too: a closed terminal or ssh session must clean up like Ctrl-C.
+  for (const sig of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
       controller.abort(sig);

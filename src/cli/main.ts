@@ -12,6 +12,18 @@ function version(): string {
   return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 }
 
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function applysetArg(v: string): string {
+  if (!DNS_SUBDOMAIN.test(v)) throw new InvalidArgumentError(`'${v}' is not a valid ConfigMap name (lowercase letters, digits, '-' and '.', at most 253).`);
+  return v;
+}
+
+/** --applyset means something only with --prune; kubectl refuses it alone too. */
+function requirePruneFor(cmd: Command, o: Record<string, unknown>): void {
+  if (cmd.getOptionValueSource('applyset') === 'cli' && o.prune !== true) throw new UsageError('--applyset is used only with --prune', 'add --prune, or leave --applyset out');
+}
+
 function namespaceArg(v: string): string {
   if (!DNS_LABEL.test(v)) throw new InvalidArgumentError(`'${v}' is not a valid namespace name (lowercase letters, digits and '-', at most 63).`);
   return v;
@@ -76,12 +88,13 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--concurrency <n>', 'scripts applied at once', positiveInt, 8)
     .option('--replace', 'delete and recreate a Pod whose spec changed (a Pod cannot be updated)')
     .option('--prune', 'delete the ConfigMaps and Pods an earlier apply of this set made that this one does not (ApplySet)')
-    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', 'nixpod')
+    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', applysetArg, 'nixpod')
     .option('--wait', 'wait until every Pod has Succeeded or Failed')
     .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
     .addOption(new Option('--timeout <duration>', 'how long the whole command may take, --wait and --logs included (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], o: Record<string, unknown>) => {
+    .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
+      requirePruneFor(cmd, o);
       const { runApply } = await import('./commands/apply.js');
       setCode(
         await runApply(
@@ -114,9 +127,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   clusterFlags(diff)
     .option('--force-conflicts', 'compare as if taking over fields that another field manager owns')
     .option('--prune', 'also show what apply --prune would delete')
-    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap', 'nixpod')
+    .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
-    .action(async (paths: string[], o: Record<string, unknown>) => {
+    .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
+      requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
       const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
@@ -160,7 +174,8 @@ export function duration(v: string): number {
   if (parts.map((m) => m[0]).join('') !== v || !(ms > 0) || !Number.isFinite(ms)) throw new InvalidArgumentError(`'${v}' is not a duration above zero (e.g. 90s, 5m, 1h30m).`);
   // Node's timers hold at most 2^31-1 ms (24.8 days); a longer one would fire at once.
   if (ms > 2 ** 31 - 1) throw new InvalidArgumentError(`'${v}' is longer than nixpod can wait (596h).`);
-  return ms;
+  // Whole milliseconds: timers take nothing finer (1.5ms waits 2 ms).
+  return Math.ceil(ms);
 }
 
 /** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
@@ -171,7 +186,7 @@ export async function runMain(argv: readonly string[], io: CliIo): Promise<numbe
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     // Cancelled by SIGINT/SIGTERM: the signal's own exit code follows, no trace.
-    if (!(io.signal.aborted && e instanceof Error && e.name === 'AbortError')) code = reportFailure(e, io);
+    if (!(io.signal.aborted && isCancellation(e, io.signal))) code = reportFailure(e, io);
   }
   try {
     await io.flush();
@@ -195,6 +210,11 @@ export function reportFailure(e: unknown, io: Pick<CliIo, 'stderr'>): number {
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr(`nixpod: internal error (a bug in nixpod: please report it, with the command you ran):\n${detail}\n`);
   return EXIT.internal;
+}
+
+/** What an aborted signal throws: its reason itself (throwIfAborted), an AbortError, or nixpod's CancelledError. */
+function isCancellation(e: unknown, signal: AbortSignal): boolean {
+  return e === signal.reason || (e instanceof Error && (e.name === 'AbortError' || e.constructor.name === 'CancelledError'));
 }
 
 function errnoText(e: unknown): string {

@@ -11,10 +11,15 @@ export function elide(s: string): string {
   return s.length <= READABLE ? s : `${s.slice(0, 240)}…[${s.length - 320} characters]…${s.slice(-80)}`;
 }
 
+/* eslint-disable-next-line no-control-regex -- control characters are what it finds */
+const CONTROL = /[\x00-\x1f\x7f]/g;
+/** A file name with a newline or other control character stays on its line: `\n` as `\x0a`. */
+const printablePath = (p: string): string => p.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** GNU style: `path:line:col: severity: message [rule]`, then an indented `hint:` line. */
 export function formatText(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
-    .map((d) => `${d.path}:${d.line}:${d.col}: ${d.severity}: ${elide(d.message)} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
+    .map((d) => `${printablePath(d.path)}:${d.line}:${d.col}: ${d.severity}: ${elide(d.message)} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
     .join('');
 }
 

@@ -159,9 +159,12 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
 /** --create-namespace: apply the namespace when it does not exist. */
 export async function ensureNamespace(api: Api, namespace: string, s: ApplySettings): Promise<ObjectResult | undefined> {
   const g = await api.send({ method: 'GET', path: objectPath('Namespace', '', namespace) });
-  // 403: may not read namespaces; the apply below says whether it may create one.
   if (g.status === 200) return undefined;
-  return applyObject(api, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, s, null);
+  const r = await applyObject(api, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, s, null);
+  // May neither read nor write namespaces (a user of one namespace): whether it exists is for
+  // the objects' own applies to find out, and they say so if it does not.
+  if (g.status === 403 && r.error?.kind === 'forbidden') return undefined;
+  return r;
 }
 
 /** Run `fn` over `items`, at most `limit` at a time, results in input order. */

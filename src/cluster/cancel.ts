@@ -11,15 +11,32 @@ export interface Lifetime {
   deadline: number | undefined;
 }
 
-/** The command's signal combined with its --timeout (and any further signals of its own). */
+/**
+ * The command's signal combined with its --timeout (and any further signals of its own).
+ * Not AbortSignal.any + AbortSignal.timeout: on Node 20 nothing holds the timeout
+ * signal strongly, so after a garbage collection it may never fire (a --timeout
+ * that silently never passes). Here the timer holds the controller.
+ */
 export function lifetime(signal: AbortSignal, timeoutMs?: number, ...more: AbortSignal[]): Lifetime {
-  const signals = [signal, ...more, ...(timeoutMs !== undefined ? [AbortSignal.timeout(timeoutMs)] : [])];
-  return { signal: signals.length === 1 ? signal : AbortSignal.any(signals), deadline: timeoutMs !== undefined ? Date.now() + timeoutMs : undefined };
+  if (timeoutMs === undefined && more.length === 0) return { signal, deadline: undefined };
+  const c = new AbortController();
+  for (const s of [signal, ...more]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  if (timeoutMs !== undefined && !c.signal.aborted) {
+    const t = setTimeout(() => c.abort(new DOMException('the --timeout passed', 'TimeoutError')), timeoutMs);
+    // The command's own requests and waits keep the process alive; the timer alone must not.
+    t.unref();
+    c.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+  }
+  return { signal: c.signal, deadline: timeoutMs !== undefined ? Date.now() + timeoutMs : undefined };
 }
 
 /** Why the work stopped, in words: `interrupted (SIGINT)`, `the --timeout passed`. */
 export function describeAbort(reason: unknown): string {
   if (reason === 'SIGINT') return 'interrupted (SIGINT)';
+  if (reason === 'SIGHUP') return 'hung up (SIGHUP)';
   if (reason === 'SIGTERM') return 'terminated (SIGTERM)';
   if (reason === 'stdout-closed') return "stdout's reader went away";
   if (reason instanceof Error && reason.name === 'TimeoutError') return 'the --timeout passed';

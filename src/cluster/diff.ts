@@ -44,7 +44,7 @@ export async function diffObject(api: Api, namespace: string, obj: Manifest, fie
     if (merged.status !== 200 && merged.status !== 201) return { error: explainResponse(merged, what, ns, DIFF) };
     return { diff: diffTexts(comparable(live.status === 200 ? live : null, what), comparable(merged, what), kind, ns, name) };
   } catch (e) {
-    return { error: explainError(e, what, api.conn.server) };
+    return { error: explainError(e, what, api.conn.server, 'compared') };
   }
 }
 
@@ -57,7 +57,7 @@ export async function diffDeletion(api: Api, namespace: string, kind: string, na
     if (live.status !== 200) return { error: explainResponse(live, what, namespace, DIFF) };
     return { diff: diffTexts(comparable(live, what), '', kind, namespace, name) };
   } catch (e) {
-    return { error: explainError(e, what, api.conn.server) };
+    return { error: explainError(e, what, api.conn.server, 'compared') };
   }
 }
 

@@ -50,6 +50,8 @@ export function resolveRefs(scriptAbs: string, refs: readonly LocalRef[], root: 
       const dep = resolve(dirname(abs), target);
       const st = statOf(dep);
       const file = st === 'dir' ? join(dep, 'default.nix') : dep;
+      // A folder without default.nix is a path value (`src = ./.;`), not an import: nothing to ship for it.
+      if (st === 'dir' && statOf(file) === undefined) continue;
       const p = st === undefined || statOf(file) !== 'file' ? { rule: 'missing-file' as const, why: `${show(abs)} imports ${target}, which does not exist` } : ship(file);
       if (p) importProblems.push(p.rule === 'missing-file' ? p : { ...p, why: `${show(abs)} imports ${target}: ${p.why}` });
     }

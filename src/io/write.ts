@@ -15,7 +15,8 @@ const errText = (e: unknown): string => {
  * replaced. No temp file survives, whatever happens.
  */
 export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal): Promise<string[]> {
-  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+  await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
     throw new IoError(`cannot create the folder ${dir}: ${errText(e)}`, 'check the path and its permissions');
   });
   for (const f of files) await checkTarget(join(dir, f.name));

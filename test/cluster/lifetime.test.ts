@@ -1,43 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, runCli, script, tempTree } from '../helpers/cli.js';
+import { runCli, script, tempTree } from '../helpers/cli.js';
+import { spawnNixpod } from '../helpers/spawn.js';
 import { FakeKube } from '../helpers/fake-kube/server.js';
-
-interface Spawned {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  signalledAt: number;
-  closedAt: number;
-}
-
-/**
- * The built binary as a real process: `onStderr` sees stderr as it comes (to send a signal),
- * `closeStdoutAfter` closes the pipe after that many bytes (a reader that went away, as `| head -1`).
- */
-function spawnNixpod(args: string[], cwd: string, o: { onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void; closeStdoutAfter?: number; signalAfter?: { signal: NodeJS.Signals; ms: number } } = {}): Promise<Spawned> {
-  const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd } });
-  const out: Spawned = { code: null, stdout: '', stderr: '', signalledAt: 0, closedAt: 0 };
-  const after = o.signalAfter;
-  if (after) {
-    setTimeout(() => {
-      out.signalledAt = Date.now();
-      p.kill(after.signal);
-    }, after.ms);
-  }
-  p.stderr.setEncoding('utf8').on('data', (d: string) => {
-    out.stderr += d;
-    o.onStderr?.(out.stderr, (s) => p.kill(s));
-  });
-  p.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out.stdout += d;
-    if (o.closeStdoutAfter !== undefined && out.stdout.length >= o.closeStdoutAfter) p.stdout.destroy();
-  });
-  return new Promise((resolve) => p.on('close', (code) => resolve({ ...out, code, closedAt: Date.now() })));
-}
 
 /** Cancellation and cleanup, end to end: signals, a closed stdout, --timeout, a forbidden delete. */
 describe('the lifetime of cluster work (real processes)', () => {

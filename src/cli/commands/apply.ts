@@ -88,7 +88,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     });
     let orphans;
     if (opts.prune) {
-      if (results.some((r) => r.error)) io.stderr('nixpod: not pruning: some objects failed to apply\n');
+      if (results.some((r) => r.error)) io.stderr(`nixpod: not pruning: ${results.some((r) => r.error?.kind === 'cancelled') ? 'the apply was stopped before it finished' : 'some objects failed to apply'}\n`);
       else {
         for (const r of await prune.prune(api, ns, id, applyset.memberKeys(all), opts.dryRun)) report(r);
         orphans = await prune.findOrphans(api, ns);
@@ -128,7 +128,8 @@ function notApplied(e: Explained, work: Manifest): Explained {
 function waitOptions(opts: ApplyCommandOptions, io: CliIo, signal: AbortSignal): WaitOptions {
   return {
     signal,
-    onLog: opts.logs ? (script, line) => io.stdout(`[${script}] ${line}\n`) : undefined,
+    // With -o json, stdout holds one JSON document: the log lines go to stderr.
+    onLog: opts.logs ? (script, line) => (opts.output === 'json' ? io.stderr : io.stdout)(`[${script}] ${line}\n`) : undefined,
     onNote: (text) => io.stderr(`nixpod: warning: ${text}\n`),
   };
 }

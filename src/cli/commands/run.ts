@@ -57,11 +57,13 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
   const watch = setInterval(() => io.stdoutClosed() && closed.abort('stdout-closed'), 100);
   let left: string[] = [];
   let code: number;
+  // The kinds whose apply was sent and not refused: only those can exist, so only those are cleaned up.
+  const sent = new Set<string>();
   try {
-    code = await applyAndFollow(api, s, name, opts, io, life.signal, () => closed.abort('stdout-closed'));
+    code = await applyAndFollow(api, s, name, opts, io, life.signal, () => closed.abort('stdout-closed'), sent);
   } finally {
     clearInterval(watch);
-    if (!opts.keep) left = await cleanup(api, kind, name, io, life.signal);
+    if (!opts.keep && sent.size > 0) left = await cleanup(api, kind, name, io, life.signal, sent);
     api.close();
   }
   if (opts.keep) io.stderr(`kept configmap/${name} and ${kind.toLowerCase()}/${name}\n`);
@@ -86,7 +88,10 @@ async function runObjects(api: Api, s: RenderedScript, name: string, args: reado
 }
 
 /** Apply both objects, follow the log, wait for the end: the script's exit code, or why there is none. */
-async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: RunCommandOptions, io: CliIo, signal: AbortSignal, stdoutGone: () => void): Promise<number> {
+/** Answers that mean the object was not stored: nothing of it to clean up. */
+const NOT_CREATED = new Set<Explained['kind']>(['auth', 'forbidden', 'no-namespace', 'terminating', 'invalid', 'immutable', 'conflict', 'not-found']);
+
+async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: RunCommandOptions, io: CliIo, signal: AbortSignal, stdoutGone: () => void, sent: Set<string>): Promise<number> {
   const [{ applyObject }, { waitForWork }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/jobs.js')]);
   const ns = api.conn.namespace;
   const objects = await runObjects(api, s, name, opts.args);
@@ -94,7 +99,10 @@ async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: R
   const settings: ApplySettings = { fieldManager: opts.fieldManager, force: false, dryRun: 'none', createNamespace: false, concurrency: 1, replace: false, command: 'run' };
   for (const o of objects) {
     const r = await applyObject(api, ns, o, settings, s.path);
-    if (r.error?.kind === 'cancelled') return EXIT.ok;
+    if (r.error && !NOT_CREATED.has(r.error.kind)) sent.add(String(o.kind));
+    if (!r.error) sent.add(String(o.kind));
+    // Cancelled by a signal: its exit code says which (130, 143, 141). By --timeout: an error.
+    if (r.error?.kind === 'cancelled' && !isTimeout(signal.reason)) return EXIT.ok;
     if (r.error) return fail(io, r.error);
   }
   io.stderr(`${what} started in namespace ${ns}\n`);
@@ -129,15 +137,16 @@ function fail(io: CliIo, e: Explained): number {
  * server) on a deadline of their own, since the command's signal may be what
  * ended the run. Returns what is left behind.
  */
-async function cleanup(api: Api, kind: 'Pod' | 'Job', name: string, io: CliIo, signal: AbortSignal): Promise<string[]> {
+async function cleanup(api: Api, kind: 'Pod' | 'Job', name: string, io: CliIo, signal: AbortSignal, sent: ReadonlySet<string>): Promise<string[]> {
   const [{ deleteAndWait }, { deleteJobAndPods }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/run-job.js')]);
   const ns = api.conn.namespace;
   const work = `${kind.toLowerCase()}/${name}`;
   if (signal.aborted && !isTimeout(signal.reason)) io.stderr(`nixpod: ${describeAbort(signal.reason)}: deleting ${work} and configmap/${name}\n`);
   const own = { timeoutMs: 30_000, signal: AbortSignal.timeout(40_000) };
   const errors = new Map<string, Explained>();
-  if (kind === 'Job') for (const [k, e] of await deleteJobAndPods(api, ns, name, own)) errors.set(k, e);
-  const [pod, cm] = await Promise.all([kind === 'Pod' ? deleteAndWait(api, 'Pod', ns, name, own) : undefined, deleteAndWait(api, 'ConfigMap', ns, name, own)]);
+  const workSent = sent.has(kind) || sent.has('CronJob');
+  if (kind === 'Job' && workSent) for (const [k, e] of await deleteJobAndPods(api, ns, name, own)) errors.set(k, e);
+  const [pod, cm] = await Promise.all([kind === 'Pod' && workSent ? deleteAndWait(api, 'Pod', ns, name, own) : undefined, sent.has('ConfigMap') ? deleteAndWait(api, 'ConfigMap', ns, name, own) : undefined]);
   if (pod) errors.set(work, pod);
   if (cm) errors.set(`configmap/${name}`, cm);
   const left = [...errors.keys()];

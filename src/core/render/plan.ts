@@ -16,7 +16,7 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
     if (group.length < 2) continue;
     for (const s of group) {
       const others = group.filter((o) => o !== s).map((o) => o.path).join(', ');
-      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `resource name '${base}' is also produced by ${others}`, 'rename one of the files, or render them in separate runs')]));
+      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${others}`, 'rename one of the files, or render them in separate runs')]));
     }
   }
   return out;
