@@ -17,7 +17,7 @@ describe('flag values', () => {
   });
   it('--timeout help shows the default as a duration, not milliseconds', async () => {
     const r = await runCli(['apply', '--help'], tempTree({}));
-    assert.match(r.stdout, /--timeout <duration>[^]*?\(default: 5m\)/);
+    assert.match(r.stdout, /--timeout <duration>[^]*?\(default:\s+5m\)/);
     assert.doesNotMatch(r.stdout, /300000/);
   });
   it('a --templates folder that is missing, a file, or holds no template is an error (exit 2), not the built-in templates', async () => {
