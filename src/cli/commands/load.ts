@@ -4,7 +4,7 @@ import { checkNameCollisions, checkNameRules } from '../../core/render/plan.js';
 import { configLayers, matchingRules } from '../../core/settings/script-settings.js';
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
-import { ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
+import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
 import { collectScripts, type ScannedScript, type SkipCounts } from '../../io/scan.js';
 
 export interface CheckRun {
@@ -26,7 +26,9 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const configs = new ConfigFinder(cwd, opts.config);
   const scan = await collectScripts(paths, cwd);
   const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
-  const withSettings = scan.scripts.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage) }));
+  // A settings file found in a folder is not a script, nor a file left out.
+  const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage) }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((input) => {
     const c = checkScript(input);
