@@ -26,7 +26,7 @@ type Sem = NonNullable<OracleResult['sem']> & { envCommand?: string; pkgs?: stri
 function observed(r: OracleResult): unknown {
   const sem = (r.sem ?? {}) as Sem;
   // The command names the script file, whose name differs between the two runs.
-  const envCommand = sem.envCommand?.replace(/s\d{5}\.sh/g, 'SCRIPT');
+  const envCommand = sem.envCommand?.replace(/'[^']*\/s\d{5}\.sh'/g, "'SCRIPT'");
   return { raw: { words: r.raw?.words ?? null, error: r.raw?.error ?? null }, sem: { ok: sem.ok, interpreter: sem.interpreter, runCommand: sem.runCommand, envCommand, pkgs: sem.pkgs, inNixShell: sem.inNixShell, nixPath: sem.nixPath, error: sem.error }, keep: r.keep ?? null, driverError: r.driverError };
 }
 
