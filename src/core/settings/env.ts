@@ -4,6 +4,9 @@ import { knownFields, listOf, wrongType } from './values.js';
 import { configKey, dnsSubdomain, envName, fieldPath } from './validate.js';
 
 const REFS = ['secretKeyRef', 'configMapKeyRef', 'fieldRef'] as const;
+/** The fields of an env var and of an envFrom source (the schema test compares them with the JSON Schema). */
+export const ENV_VAR_FIELDS = ['name', 'value', 'valueFrom', ...REFS];
+export const ENV_FROM_FIELDS = ['prefix', 'secretRef', 'configMapRef'];
 
 function name(v: unknown, path: ValuePath): Parsed<string> {
   if (typeof v !== 'string') return { value: undefined, issues: [wrongType(path, 'a string', v)] };
@@ -54,7 +57,7 @@ function valueFrom(v: Record<string, unknown>, path: ValuePath, envVar: string):
  */
 function envVar(v: unknown, path: ValuePath): Parsed<EnvVar> {
   if (!isMap(v)) return bad(wrongType(path, 'a map {name: NAME, value: VALUE} (or valueFrom, secretKeyRef, configMapKeyRef, fieldRef)', v));
-  const issues = knownFields(v, ['name', 'value', 'valueFrom', ...REFS], path, 'an env var');
+  const issues = knownFields(v, ENV_VAR_FIELDS, path, 'an env var');
   if (v.name === undefined) return bad(...issues, issue(path, 'missing-key', 'an env var needs a name'));
   const n = name(v.name, [...path, 'name']);
   issues.push(...n.issues);
@@ -90,7 +93,7 @@ export function parseEnv(v: unknown, path: ValuePath = []): Parsed<EnvVar[]> {
 
 function envFromSource(v: unknown, path: ValuePath): Parsed<EnvFromSource> {
   if (!isMap(v)) return bad(wrongType(path, 'a map {secretRef: {name: NAME}} or {configMapRef: {name: NAME}}', v));
-  const issues = knownFields(v, ['prefix', 'secretRef', 'configMapRef'], path, 'an envFrom source');
+  const issues = knownFields(v, ENV_FROM_FIELDS, path, 'an envFrom source');
   const refs = (['secretRef', 'configMapRef'] as const).filter((r) => v[r] !== undefined);
   if (refs.length !== 1) return bad(...issues, issue(path, 'bad-value', 'an envFrom source needs exactly one of secretRef, configMapRef'));
   const r = refs[0] as 'secretRef' | 'configMapRef';

@@ -50,12 +50,17 @@ export function requestsAboveLimits(r: ResourceRequirements): string[] {
   return Object.entries(r.requests ?? {}).filter(([k, q]) => r.limits?.[k] !== undefined && quantityValue(q) > quantityValue(r.limits[k] as string)).map(([k]) => k);
 }
 
+const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'];
+const AFFINITY = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
+/** The fields nixpod checks inside structured settings (the schema test compares them with the JSON Schema). */
+export const NESTED_FIELDS = { affinity: AFFINITY, podSecurityContext: POD_SECURITY, securityContext: CONTAINER_SECURITY, toleration: TOLERATION_FIELDS, resources: ['requests', 'limits'] };
+
 const TOLERATION_OPS = ['Exists', 'Equal'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 function toleration(v: unknown, path: ValuePath): Parsed<unknown> {
   if (!isMap(v)) return bad(wrongType(path, 'a map (a toleration)', v));
-  const issues: Issue[] = knownFields(v, ['key', 'operator', 'value', 'effect', 'tolerationSeconds'], path, 'a toleration');
+  const issues: Issue[] = knownFields(v, TOLERATION_FIELDS, path, 'a toleration');
   const enumAt = (k: string, values: string[]): void => {
     const r = v[k] === undefined || v[k] === '' ? undefined : oneOf(values)(v[k], [...path, k]);
     if (r) issues.push(...r.issues);
@@ -108,7 +113,7 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   resources,
   nodeSelector: stringMap('bad-label', labelKey, labelValue),
   tolerations: listOf(toleration, 'tolerations'),
-  affinity: objectWith(['nodeAffinity', 'podAffinity', 'podAntiAffinity'], 'affinity'),
+  affinity: objectWith(AFFINITY, 'affinity'),
   imagePullSecrets: listOf(pullSecret, 'Secret names'),
   podSecurityContext: objectWith(POD_SECURITY, 'a Pod securityContext'),
   securityContext: objectWith(CONTAINER_SECURITY, 'a container securityContext'),
