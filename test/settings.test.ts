@@ -106,6 +106,16 @@ describe('settings: precedence and merge', () => {
   });
 });
 
+describe('settings: the nixpkgs setting pins the Pod', () => {
+  it('an unpinned script with a nixpkgs setting is not reported as unpinned', async () => {
+    const unpinned = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p hello\necho hi\n';
+    const dir = tempTree({ '.git/HEAD': '', 'a.sh': unpinned, 'b/b.sh': unpinned, 'b/nixpod.yaml': 'defaults:\n  nixpkgs: https://example.com/nixpkgs.tar.gz\n' });
+    const r = await runCli(['check', '.'], dir);
+    assert.match(r.stdout, /^a\.sh:2:1: warning: .*\[unpinned-nixpkgs\]/m);
+    assert.doesNotMatch(r.stdout, /b\/b\.sh/);
+  });
+});
+
 describe('settings: finding nixpod.yaml', () => {
   it('the nearest one wins; globs are relative to its folder', async () => {
     const dir = tempTree({ '.git/HEAD': '', 'nixpod.yaml': 'defaults:\n  kind: job\n', 'a.sh': SH, 'sub/b.sh': SH, 'sub/nixpod.yaml': "scripts:\n  - match: b.sh\n    image: x/y:1\n" });

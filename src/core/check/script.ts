@@ -85,6 +85,8 @@ export function checkScript(input: ScriptInput): CheckedScript {
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
   const settings = scriptSettings(input.path, parsed, model, input.settingsLayers ?? []);
+  // The nixpkgs setting pins the Pod's NIX_PATH: the script is then not unpinned.
+  if (settings.settings.settings.nixpkgs !== undefined) all = all.filter((f) => f.rule !== 'unpinned-nixpkgs');
   return { ...base, bundle, settings: settings.settings, diagnostics: [...withPath(input.path, dedupe(all)), ...settings.diagnostics], skipped: false };
 }
 
