@@ -32,9 +32,15 @@ export function nixpodWords(text: string): { words: Word[]; findings: Finding[] 
     const args = m[1] ?? '';
     const split = splitShellWords({ line: l.line, args, argsCol: chomped.length - args.length + 1 });
     words.push(...split.words);
-    if (split.error) findings.push(split.error);
+    if (split.error) findings.push(ownError(split.error));
   }
   return { words, findings };
+}
+
+/** The splitter speaks of what nix-shell does; Nix never reads these lines, so say what nixpod does. */
+function ownError(f: Finding): Finding {
+  const message = f.rule === 'trailing-backslash' ? 'a #! nixpod line ends in a backslash (lines do not continue)' : 'unterminated quote on a #! nixpod line';
+  return { ...f, message, hint: f.rule === 'trailing-backslash' ? 'remove the trailing backslash, or quote it' : 'close the quote on the same line; quotes cannot span lines' };
 }
 
 export function wordFinding(w: Word, rule: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): Finding {
