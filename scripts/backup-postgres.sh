@@ -4,6 +4,8 @@
 #! nix-shell -p postgresql_16
 #! nix-shell -p gzip awscli2 coreutils
 #! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz
+#! nixpod kind=cronjob schedule="0 3 * * *" memory=256Mi
+#! nixpod env=BACKUP_BUCKET=nightly-dumps
 # Dump every database to a gzipped file in object storage.
 # --pure: only the variables named with --keep reach the script.
 set -euo pipefail

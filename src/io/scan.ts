@@ -68,7 +68,7 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
 }
 
 /** The nearest folder holding `.git` (a folder, or a worktree's file), cached per folder. */
-class RootFinder {
+export class RootFinder {
   private readonly cache = new Map<string, string | undefined>();
   rootOf(dir: string): string | undefined {
     if (this.cache.has(dir)) return this.cache.get(dir);
@@ -146,7 +146,7 @@ function specialKind(st: Stats): string {
   return st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isBlockDevice() || st.isCharacterDevice() ? 'device' : 'special file';
 }
 
-function displayPath(abs: string, cwd: string): string {
+export function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
 }

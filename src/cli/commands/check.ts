@@ -11,10 +11,12 @@ export interface CheckOptions {
   format: DiagnosticFormat;
   /** Also check that the packages exist (--nix, --package-index). */
   packages?: PackageCheckOptions | undefined;
+  /** --config FILE (see load.ts). */
+  config?: string | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
-  let run = await loadAndCheck(opts.paths, io.cwd);
+  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config });
   if (opts.packages) {
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };

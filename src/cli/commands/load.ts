@@ -1,9 +1,11 @@
 import { checkScript, type CheckedScript } from '../../core/check/script.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { checkNameCollisions, checkNameRules } from '../../core/render/plan.js';
+import { configLayers, matchingRules } from '../../core/settings/script-settings.js';
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
-import { collectScripts, type SkipCounts } from '../../io/scan.js';
+import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
+import { collectScripts, type ScannedScript, type SkipCounts } from '../../io/scan.js';
 
 export interface CheckRun {
   scripts: CheckedScript[];
@@ -14,11 +16,21 @@ export interface CheckRun {
   diagnostics: Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** `--config FILE`: one nixpod.yaml for every script, instead of the nearest one of each. */
+  config?: string | undefined;
+}
+
 /** Read and check every script under `paths`: the shared first step of check and render. */
-export async function loadAndCheck(paths: readonly string[], cwd: string): Promise<CheckRun> {
+export async function loadAndCheck(paths: readonly string[], cwd: string, opts: LoadOptions = {}): Promise<CheckRun> {
+  const configs = new ConfigFinder(cwd, opts.config);
   const scan = await collectScripts(paths, cwd);
+  const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
+  // A settings file found in a folder is not a script, nor a file left out.
+  const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage) }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
-  const checked = scan.scripts.map((input) => {
+  const checked = withSettings.map((input) => {
     const c = checkScript(input);
     if (c.skipped || c.localRefs.length === 0) return c;
     return checkScript({ ...input, resolved: resolveRefs(join(input.dir, c.fileName), c.localRefs, input.root) });
@@ -27,6 +39,40 @@ export async function loadAndCheck(paths: readonly string[], cwd: string): Promi
   const noShebang = checked.length - scripts.length;
   const skips: SkipCounts = { ...(noShebang > 0 ? { 'no-shebang': noShebang } : {}), ...scan.skips };
   const skipped = Object.values(skips).reduce((n, k) => n + k, 0);
-  const diagnostics = [...scripts.flatMap((s) => s.diagnostics), ...checkNameCollisions(scripts), ...checkNameRules(scripts)].sort(compareDiagnostics);
-  return { scripts, skipped, skips, diagnostics };
+  const fromConfigs = configs.loaded().flatMap((c) => [...c.config.diagnostics, ...unmatchedRules(c, usage.get(c))]);
+  const all = [...scripts.flatMap((s) => s.diagnostics), ...fromConfigs, ...checkNameCollisions(scripts), ...checkNameRules(scripts)];
+  return { scripts, skipped, skips, diagnostics: dedupe(all).sort(compareDiagnostics) };
+}
+
+function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>) {
+  const c = configs.forDir(input.dir);
+  if (!c) return [];
+  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1))));
+  const u = usage.get(c) ?? { matched: new Set<number>(), walked: false };
+  usage.set(c, u);
+  for (const i of matched) u.matched.add(i);
+  if (!input.explicit) u.walked = true;
+  return configLayers(c.config, matched);
+}
+
+/**
+ * A `match:` that matches none of the scripts found is most likely a typo. Only
+ * said when nixpod walked a folder: named files alone are not all the scripts.
+ */
+function unmatchedRules(c: LoadedConfig, u: { matched: Set<number>; walked: boolean } | undefined): Diagnostic[] {
+  if (!u?.walked) return [];
+  return c.config.rules.flatMap((r, i) =>
+    u.matched.has(i) ? [] : [{ path: c.config.path, line: r.at.line, col: r.at.col, severity: 'warning' as const, rule: 'glob-matches-nothing', message: `match '${r.match}' matches none of the scripts checked here (paths are relative to the folder of ${c.config.path})`, hint: "check the glob: * stays within a folder, **/ spans folders (e.g. '**/*.sh')" }],
+  );
+}
+
+/** A setting from nixpod.yaml shared by many scripts gives the same finding once per script: keep one. */
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.path}:${d.line}:${d.col}:${d.rule}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -18,7 +18,11 @@ export interface PackageCheckOptions {
   packageIndex: string | undefined;
 }
 
-/** `check --nix` / `--package-index`: do the -p packages exist in the nixpkgs each Pod would use? */
+/**
+ * `check --nix` / `--package-index`: do the -p packages exist in the nixpkgs each Pod would use?
+ * That nixpkgs is, first to last: the script's `-I nixpkgs=` pin; the `nixpkgs` setting (what the
+ * Pod's NIX_PATH names); `nixpkgs=` in the local NIX_PATH; `--nixpkgs`.
+ */
 export async function checkPackagesExist(scripts: readonly CheckedScript[], opts: PackageCheckOptions, io: CliIo): Promise<Diagnostic[]> {
   const refs = scripts.flatMap(packageRefs);
   const plan = lookupPlan(refs);
@@ -31,7 +35,7 @@ export async function checkPackagesExist(scripts: readonly CheckedScript[], opts
   const nix = requireNixInstantiate(io.env, io.cwd);
   const nixPathHasNixpkgs = /(^|:)nixpkgs=/.test(io.env.NIX_PATH ?? '');
   const includeFor = (s: NixpkgsSource): string[] => {
-    if (s.kind === 'pin') return ['-I', `nixpkgs=${s.value}`];
+    if (s.kind !== 'default') return ['-I', `nixpkgs=${s.value}`];
     return !nixPathHasNixpkgs && opts.nixpkgs !== undefined ? ['-I', `nixpkgs=${resolve(io.cwd, opts.nixpkgs)}`] : [];
   };
   // One nix-instantiate per distinct nixpkgs (all at once), plus one --parse for every expression word.
@@ -43,7 +47,7 @@ export async function checkPackagesExist(scripts: readonly CheckedScript[], opts
     else answers.set(sourceKey(g.source), { lookups: new Map(g.paths.map((p, k) => [pathKey(p), r[k] as Lookup])), syntax });
   });
   const describe = (s: NixpkgsSource): string =>
-    s.kind === 'pin' ? `nixpkgs ${s.value} (the script's -I pin)` : !nixPathHasNixpkgs && opts.nixpkgs !== undefined ? `nixpkgs ${opts.nixpkgs} (--nixpkgs)` : '<nixpkgs> from NIX_PATH';
+    s.kind === 'pin' ? `nixpkgs ${s.value} (the script's -I pin)` : s.kind === 'setting' ? `nixpkgs ${s.value} (the nixpkgs setting, ${s.at.path}:${s.at.line}:${s.at.col})` : !nixPathHasNixpkgs && opts.nixpkgs !== undefined ? `nixpkgs ${opts.nixpkgs} (--nixpkgs)` : '<nixpkgs> from NIX_PATH';
   return packageFindings(refs, answers, describe);
 }
 

@@ -14,6 +14,8 @@ export interface PrepareOptions {
   namespace: string | null;
   image: string | undefined;
   templates: string | undefined;
+  /** --config FILE (see load.ts). */
+  config?: string | undefined;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface PrepareOptions {
  * exactly what render prints. Undefined (after printing why) when a script has errors.
  */
 export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
   if (countBySeverity(run.diagnostics).errors > 0) {

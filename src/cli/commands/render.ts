@@ -19,10 +19,12 @@ export interface RenderCommandOptions extends Omit<RenderOptions, 'image'> {
   templates: string | undefined;
   outputDir: string | undefined;
   format: 'yaml' | 'json';
+  /** --config FILE (see load.ts). */
+  config?: string | undefined;
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   const { errors } = countBySeverity(run.diagnostics);
   if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));

@@ -1,4 +1,6 @@
 import type { ResolvedSettings } from '../settings/types.js';
+import type { Layer } from '../settings/layer.js';
+import { scriptSettings } from '../settings/script-settings.js';
 import { finding, withPath, type Diagnostic, type Finding } from '../diagnostic.js';
 import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/parse.js';
 import { checkCommand } from './command-rules.js';
@@ -18,6 +20,8 @@ export interface ScriptInput {
   resolved?: ResolvedRefs;
   /** The script's identity in names and annotations: its path from its repository root (see io/scan.ts). Default: path. */
   source?: string;
+  /** The settings nixpod.yaml gives this script (its defaults, then its matching rules); the script's own lines go on top. */
+  settingsLayers?: readonly Layer[];
 }
 
 export interface CheckedScript {
@@ -60,7 +64,8 @@ export function checkScript(input: ScriptInput): CheckedScript {
   // Nix reads bytes; latin1 maps each byte to one character, so positions and ASCII syntax survive.
   const raw = text ?? latin1.decode(input.bytes);
   // A BOM hides the #! line from Nix (reported below); read the rest as if it were absent.
-  const model = parseShebang(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);
+  const parsed = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+  const model = parseShebang(parsed);
   const fileName = baseName(input.path);
   const localRefs = findLocalRefs(model);
   const base = { path: input.path, source: input.source ?? input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
@@ -79,7 +84,10 @@ export function checkScript(input: ScriptInput): CheckedScript {
   else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved));
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
-  return { ...base, bundle, diagnostics: withPath(input.path, dedupe(all)), skipped: false };
+  const settings = scriptSettings(input.path, parsed, model, input.settingsLayers ?? []);
+  // The nixpkgs setting pins the Pod's NIX_PATH: the script is then not unpinned.
+  if (settings.settings.settings.nixpkgs !== undefined) all = all.filter((f) => f.rule !== 'unpinned-nixpkgs');
+  return { ...base, bundle, settings: settings.settings, diagnostics: [...withPath(input.path, dedupe(all)), ...settings.diagnostics], skipped: false };
 }
 
 function notAScript(model: ShebangModel): Finding[] {

@@ -44,7 +44,8 @@ export function packageFindings(refs: readonly PackageRef[], answers: ReadonlyMa
       if (reportedUnavailable.has(once)) continue;
       reportedUnavailable.add(once);
       const at = r.source.kind === 'pin' ? r.source.word : { line: 1, col: 1 };
-      out.push(...withPath(r.path, [finding(at, 'error', 'nixpkgs-unavailable', `cannot check packages against ${where}: ${a.unavailable}`, r.source.kind === 'pin' ? 'check the -I nixpkgs=… value, or run where it can be fetched' : 'pin nixpkgs with -I nixpkgs=…, set NIX_PATH, or pass --nixpkgs PATH')]));
+      const hint = r.source.kind === 'pin' ? 'check the -I nixpkgs=… value, or run where it can be fetched' : r.source.kind === 'setting' ? `check the nixpkgs setting (${r.source.at.path}:${r.source.at.line}:${r.source.at.col}), or run where it can be fetched` : 'pin nixpkgs with -I nixpkgs=…, set NIX_PATH, or pass --nixpkgs PATH';
+      out.push(...withPath(r.path, [finding(at, 'error', 'nixpkgs-unavailable', `cannot check packages against ${where}: ${a.unavailable}`, hint)]));
       continue;
     }
     const syntax = r.expression ? a.syntax.get(r.word.value) : undefined;

@@ -2,9 +2,14 @@ import type { CheckedScript } from '../check/script.js';
 import { lexNix } from '../nix/lexer.js';
 import { analyzeNixWord } from '../nix/word.js';
 import type { Word } from '../shebang/shellwords.js';
+import type { Origin } from '../settings/types.js';
 
-/** Where the Pod's nixpkgs comes from: the script's `-I nixpkgs=…` pin, else whatever the checker is told to use. */
-export type NixpkgsSource = { kind: 'pin'; value: string; word: Word } | { kind: 'default' };
+/**
+ * Where the Pod's nixpkgs comes from: the script's `-I nixpkgs=…` pin, else
+ * the `nixpkgs` setting (nixpod.yaml or `#! nixpod nixpkgs=…`, which the Pod
+ * gets as NIX_PATH), else whatever the checker is told to use.
+ */
+export type NixpkgsSource = { kind: 'pin'; value: string; word: Word } | { kind: 'setting'; value: string; at: Origin } | { kind: 'default' };
 
 /** One `-p` word to look up: a plain attribute path, or the path an expression starts from. */
 export interface PackageRef {
@@ -21,13 +26,16 @@ const LEXICAL = new Set(['args', 'builtins', 'import', 'true', 'false', 'null', 
 const KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
 
 export function sourceKey(s: NixpkgsSource): string {
-  return s.kind === 'pin' ? `pin:${s.value}` : 'default';
+  return s.kind === 'default' ? 'default' : `pin:${s.value}`;
 }
 
 /** nix-shell puts `-I` entries before NIX_PATH in order, and `<nixpkgs>` takes the first `nixpkgs=` one. */
 export function nixpkgsSource(script: CheckedScript): NixpkgsSource {
   const pin = script.model.args.nixPath.find((w) => w.value.startsWith('nixpkgs='));
-  return pin ? { kind: 'pin', value: pin.value.slice('nixpkgs='.length), word: pin } : { kind: 'default' };
+  if (pin) return { kind: 'pin', value: pin.value.slice('nixpkgs='.length), word: pin };
+  const setting = script.settings?.settings.nixpkgs;
+  const at = script.settings?.origins.nixpkgs;
+  return setting !== undefined && at ? { kind: 'setting', value: setting, at } : { kind: 'default' };
 }
 
 /** The `-p` words of a script that parsed, with what to look up for each; words with syntax problems are left to the checks that found them. */

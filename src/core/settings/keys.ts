@@ -1,0 +1,139 @@
+import { NIX_SETTINGS } from '../shebang/nix-settings.js';
+import { closestMatch } from '../suggest.js';
+import type { ResourceRequirements, Settings } from './types.js';
+import { checkCron } from './cron.js';
+import { parseEnv, parseEnvFrom } from './env.js';
+import { bad, issue, isMap, ok, type Issue, type Parsed, type ValuePath } from './issues.js';
+import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, quantityValue, resourceName, timeZone } from './validate.js';
+import { bool, int, knownFields, listOf, objectWith, oneOf, str, stringMap, wrongType } from './values.js';
+
+export type SettingKey = keyof Settings;
+type Parser = (v: unknown, path?: ValuePath) => Parsed<unknown>;
+
+const CONTAINER_SECURITY = ['allowPrivilegeEscalation', 'capabilities', 'privileged', 'procMount', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsNonRoot', 'runAsUser', 'seLinuxOptions', 'seccompProfile', 'windowsOptions'];
+const POD_SECURITY = ['fsGroup', 'fsGroupChangePolicy', 'runAsGroup', 'runAsNonRoot', 'runAsUser', 'seLinuxOptions', 'seccompProfile', 'supplementalGroups', 'sysctls', 'windowsOptions'];
+
+function cron(v: unknown, path: ValuePath = []): Parsed<string> {
+  if (typeof v !== 'string') return bad(wrongType(path, "a cron schedule such as '0 3 * * *'", v));
+  const p = checkCron(v);
+  return p ? bad(issue(path, 'bad-cron', `schedule '${v}': ${p.message}`, "five fields: minute hour day-of-month month day-of-week, e.g. '0 3 * * *' (or @daily, @hourly, …)")) : ok(v);
+}
+
+function resources(v: unknown, path: ValuePath = []): Parsed<ResourceRequirements> {
+  if (!isMap(v)) return bad(wrongType(path, 'a map with requests and/or limits', v));
+  const issues = knownFields(v, ['requests', 'limits'], path, 'resources');
+  const out: ResourceRequirements = {};
+  for (const part of ['requests', 'limits'] as const) {
+    const m = v[part];
+    if (m === undefined) continue;
+    if (!isMap(m)) {
+      issues.push(wrongType([...path, part], 'a map of resource names to quantities', m));
+      continue;
+    }
+    const got: Record<string, string> = {};
+    for (const [name, q] of Object.entries(m)) {
+      const at = [...path, part, name];
+      const rn = resourceName(name);
+      const text = typeof q === 'number' ? String(q) : q;
+      if (rn) issues.push(issue(at, 'bad-value', `resource '${name}' ${rn}`, undefined, { onKey: true }));
+      else if (typeof text !== 'string') issues.push(wrongType(at, 'a quantity such as 500m or 256Mi', q));
+      else if (quantity(text)) issues.push(issue(at, 'bad-quantity', `${part}.${name}: '${text}' ${quantity(text)}`, 'cpu: 500m or 2; memory: 256Mi or 1Gi (Ki, Mi, Gi are powers of 1024; k, M, G of 1000)'));
+      else got[name] = text;
+    }
+    out[part] = got;
+  }
+  return ok(out, issues);
+}
+
+/** Kubernetes refuses a request above its limit: checked on the merged settings. */
+export function requestsAboveLimits(r: ResourceRequirements): string[] {
+  return Object.entries(r.requests ?? {}).filter(([k, q]) => r.limits?.[k] !== undefined && quantityValue(q) > quantityValue(r.limits[k] as string)).map(([k]) => k);
+}
+
+const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'];
+const AFFINITY = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
+/** The fields nixpod checks inside structured settings (the schema test compares them with the JSON Schema). */
+export const NESTED_FIELDS = { affinity: AFFINITY, podSecurityContext: POD_SECURITY, securityContext: CONTAINER_SECURITY, toleration: TOLERATION_FIELDS, resources: ['requests', 'limits'] };
+
+const TOLERATION_OPS = ['Exists', 'Equal'];
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+function toleration(v: unknown, path: ValuePath): Parsed<unknown> {
+  if (!isMap(v)) return bad(wrongType(path, 'a map (a toleration)', v));
+  const issues: Issue[] = knownFields(v, TOLERATION_FIELDS, path, 'a toleration');
+  const enumAt = (k: string, values: string[]): void => {
+    const r = v[k] === undefined || v[k] === '' ? undefined : oneOf(values)(v[k], [...path, k]);
+    if (r) issues.push(...r.issues);
+  };
+  enumAt('operator', TOLERATION_OPS);
+  enumAt('effect', EFFECTS);
+  if (v.operator === 'Exists' && v.value !== undefined && v.value !== '') issues.push(issue([...path, 'value'], 'bad-value', "a toleration with operator Exists takes no value"));
+  return ok(v, issues);
+}
+
+function nixConfig(v: unknown, path: ValuePath = []): Parsed<Record<string, string>> {
+  if (!isMap(v)) return bad(wrongType(path, 'a map of Nix settings (substituters, trusted-public-keys, …)', v));
+  const out: Record<string, string> = {};
+  const issues: Issue[] = [];
+  const names = Object.keys(NIX_SETTINGS);
+  for (const [k, x] of Object.entries(v)) {
+    const at = [...path, k];
+    const base = k.startsWith('extra-') ? k.slice(6) : k;
+    if (NIX_SETTINGS[base] === undefined) {
+      const close = closestMatch(k, names);
+      issues.push(issue(at, 'unknown-nix-setting', `'${k}' is not a Nix 2.26 setting (Nix warns and ignores it)`, close !== undefined ? `did you mean '${close}'?` : undefined, { onKey: true, severity: 'warning' }));
+    }
+    const text = Array.isArray(x) && x.every((e) => typeof e === 'string') ? x.join(' ') : typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined;
+    if (text === undefined) issues.push(wrongType(at, 'a string, number, true/false, or a list of strings', x));
+    else if (/[\n\r]/.test(text)) issues.push(issue(at, 'bad-value', `the Nix setting '${k}' cannot span lines (NIX_CONFIG has one setting per line)`));
+    else out[k] = text;
+  }
+  return ok(out, issues);
+}
+
+function pullSecret(v: unknown, path: ValuePath): Parsed<string> {
+  const n = isMap(v) && Object.keys(v).length === 1 ? v.name : v;
+  const p = isMap(v) && Object.keys(v).length === 1 ? [...path, 'name'] : path;
+  return str('bad-name', dnsSubdomain)(n, p);
+}
+
+const labelKey = qualifiedName;
+
+/** Every key of nixpod.yaml's settings (the same names as Settings), and how its value is read. */
+export const SETTING_PARSERS: Record<SettingKey, Parser> = {
+  kind: oneOf(['pod', 'job', 'cronjob']),
+  namespace: str('bad-name', dnsLabel),
+  image: str('bad-value', imageName),
+  labels: stringMap('bad-label', labelKey, labelValue),
+  annotations: stringMap('bad-annotation', labelKey, undefined),
+  env: parseEnv,
+  envFrom: parseEnvFrom,
+  args: listOf(str('bad-value'), 'strings'),
+  serviceAccountName: str('bad-name', dnsSubdomain),
+  resources,
+  nodeSelector: stringMap('bad-label', labelKey, labelValue),
+  tolerations: listOf(toleration, 'tolerations'),
+  affinity: objectWith(AFFINITY, 'affinity'),
+  imagePullSecrets: listOf(pullSecret, 'Secret names'),
+  podSecurityContext: objectWith(POD_SECURITY, 'a Pod securityContext'),
+  securityContext: objectWith(CONTAINER_SECURITY, 'a container securityContext'),
+  priorityClassName: str('bad-name', dnsSubdomain),
+  activeDeadlineSeconds: int(1),
+  nixpkgs: str('bad-value', (v) => (v === '' || /\s/.test(v) ? 'must be a non-empty path or URL without spaces' : undefined)),
+  nixConfig,
+  schedule: cron,
+  timeZone: str('bad-value', timeZone),
+  concurrencyPolicy: oneOf(['Allow', 'Forbid', 'Replace']),
+  suspend: bool,
+  startingDeadlineSeconds: int(0),
+  successfulJobsHistoryLimit: int(0),
+  failedJobsHistoryLimit: int(0),
+  backoffLimit: int(0),
+  ttlSecondsAfterFinished: int(0),
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_PARSERS) as SettingKey[];
+
+export function isSettingKey(k: string): k is SettingKey {
+  return Object.hasOwn(SETTING_PARSERS, k);
+}
