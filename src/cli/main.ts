@@ -93,7 +93,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--replace', 'delete and recreate a Pod whose spec changed (a Pod cannot be updated)')
     .option('--prune', 'delete the ConfigMaps and Pods an earlier apply of this set made that this one does not (ApplySet)')
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', applysetArg, 'nixpod')
-    .option('--wait', 'wait until every Pod has Succeeded or Failed')
+    .option('--wait', 'wait until every Pod or Job has finished (Succeeded/Complete or Failed)')
     .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
     .addOption(new Option('--timeout <duration>', 'how long the whole command may take, --wait and --logs included (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
