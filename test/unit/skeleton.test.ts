@@ -67,7 +67,7 @@ describe('shared skeletons against the slow path', () => {
       const rendered = createRenderer(opts, templates);
       const fast = rendered(s);
       // The slow path, written out here: render the real values, parse, add the payload.
-      const { context: ctx, entries } = buildContext(s, opts, scriptHasher(templates.sources.map((t) => t.text)));
+      const { context: ctx, entries } = buildContext(s, opts, scriptHasher(templates.sources));
       const cm = parse(templates.render('configmap', ctx)) as Record<string, Json>;
       for (const e of entries) cm[e.field] = { ...((cm[e.field] as Record<string, Json> | undefined) ?? {}), [e.key]: e.value };
       const pod = parse(templates.render('pod', ctx)) as Record<string, Json>;

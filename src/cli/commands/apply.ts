@@ -12,6 +12,8 @@ export interface ClusterOptions {
   kubeconfig: string | undefined;
   context: string | undefined;
   namespace: string | undefined;
+  /** --kind: wins over the scripts' settings (see core/render). */
+  kind?: 'pod' | 'job' | 'cronjob' | undefined;
 }
 
 export interface ApplyCommandOptions extends ClusterOptions {
@@ -39,7 +41,7 @@ export interface ApplyCommandOptions extends ClusterOptions {
  * asked for is still done.
  */
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
   const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, { waitForPods }] = await Promise.all([

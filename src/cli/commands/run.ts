@@ -38,7 +38,7 @@ function renamed(v: unknown, from: string, to: string): unknown {
  * --keep; a delete that fails is an error naming what was left behind.
  */
 export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, templates: opts.templates }, io);
+  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates }, io);
   if (!rendered) return EXIT.problems;
   const s = rendered[0];
   if (!s || rendered.length !== 1) throw new UsageError(`${opts.script}: run takes one script`, 'name one script file');

@@ -1,5 +1,6 @@
 import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
+import type { WorkloadKind } from '../settings/types.js';
 import { buildContext, scriptHasher, type DataEntry, type RenderOptions } from './context.js';
 import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
@@ -10,8 +11,13 @@ export type Manifest = { [key: string]: Json };
 export interface RenderedScript {
   path: string;
   base: string;
+  /** `<base>-<hash>`: the ConfigMap's name (and the Pod's or the Job's). */
   name: string;
-  /** The ConfigMap, then the Pod. */
+  /** What runs the script: a Pod, a Job or a CronJob (flags and settings decided). */
+  kind: WorkloadKind;
+  /** The workload's name: `name`, or `base` for a CronJob. */
+  workloadName: string;
+  /** The ConfigMap, then the workload (Pod, Job or CronJob). */
   objects(): [Manifest, Manifest];
   /** Both as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
   yaml(): string;
@@ -20,14 +26,14 @@ export interface RenderedScript {
 /** A template's output for one shape of context, parsed once; null when it cannot be shared (see skeleton.ts). */
 type Shared = { tree: Manifest; text: TextSkeleton } | null;
 
-
 /** A renderer for one run: template skeletons are shared between scripts of the same shape (see skeleton.ts). */
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
   const cache = new Map<string, Shared>();
-  const hasher = scriptHasher(templates.sources.map((s) => s.text));
+  const hasher = scriptHasher(templates.sources);
   return (script) => {
     const { context: ctx, entries } = buildContext(script, opts, hasher);
     const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, ctx), templates.origin(name)), templates.origin(name));
+    const kind = ctx.kind;
     let cm: Shared = null;
     let pod: Shared = null;
     let values: string[] = [];
@@ -39,23 +45,25 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       values = [...held.values, ...entries.flatMap((e) => [e.key, e.value])];
       const holes = entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
       cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
-      pod = shared(cache, templates, 'pod', shape, held.context, (m) => m);
+      pod = shared(cache, templates, kind, shape, held.context, (m) => m);
     }
     let objects: [Manifest, Manifest] | undefined;
     let yaml: string | undefined;
     const getObjects = (): [Manifest, Manifest] =>
-      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow('pod')]);
+      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)]);
     return {
       path: script.path,
       base: ctx.base,
       name: ctx.name,
+      kind,
+      workloadName: ctx.workloadName,
       objects: getObjects,
       yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
     };
   };
 }
 
-/** Render one checked script into its ConfigMap and Pod. */
+/** Render one checked script into its ConfigMap and its workload. */
 export function renderScript(script: CheckedScript, opts: RenderOptions, templates: CompiledTemplates): RenderedScript {
   return createRenderer(opts, templates)(script);
 }
