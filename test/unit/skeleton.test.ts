@@ -34,7 +34,7 @@ describe('shared template skeletons', () => {
     assert.equal(slow.metadata.labels.source, 'on');
   });
   it('values inside longer strings are not replaced', () => {
-    const ph = placehold({ a: 'x', b: '' });
+    const ph = placehold([{ a: 'x', b: '' }]);
     assert.ok(ph);
     assert.deepEqual(ph.values, ['x']);
     assert.equal(isExactSkeleton({ v: `pre-${'\uE0020\uE003'}` }), false);
@@ -44,7 +44,7 @@ describe('shared template skeletons', () => {
     assert.deepEqual(fillPlaceholders({ v: '\uE0020\uE003' }, ph.values), { v: 'x' });
   });
   it('values that contain the placeholder characters themselves disable the fast path', () => {
-    assert.equal(placehold({ a: '\uE000' }), undefined);
+    assert.equal(placehold([{ a: '\uE000' }]), undefined);
   });
 });
 

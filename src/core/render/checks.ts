@@ -3,7 +3,7 @@ import type { Diagnostic, Severity } from '../diagnostic.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import type { Settings } from '../settings/types.js';
 import { baseNameFor } from './names.js';
-import { effectiveSettings, MANAGED_BY, nixEnv, type RenderOptions } from './settings-context.js';
+import { effectiveSettings, MANAGED_BY, nixEnv, pinsNixpkgs, type RenderOptions } from './settings-context.js';
 
 /** The annotation keys nixpod writes itself (see context.ts). */
 const OWN_ANNOTATIONS = ['nixpod.dev/source', 'nixpod.dev/interpreter', 'nixpod.dev/packages'];
@@ -39,8 +39,8 @@ function checkOne(script: CheckedScript, opts: RenderOptions): Diagnostic[] {
     const byFlag = opts.kind === 'cronjob';
     report(byFlag ? null : 'kind', 'error', 'missing-schedule', `a cronjob needs a schedule, and none is set${byFlag ? ' (--kind cronjob)' : ''}`, 'add a line: #! nixpod schedule="0 3 * * *" (or set schedule: in nixpod.yaml)');
   }
-  const sh = summarizeShebang(script.model);
-  for (const v of nixEnv(s, sh.nixPath)) {
+  const nix = s.env.length > 0 ? nixEnv(s, pinsNixpkgs(summarizeShebang(script.model).nixPath)) : [];
+  for (const v of nix) {
     if (!s.env.some((e) => e.name === v.name)) continue;
     const setting = v.name === 'NIX_PATH' ? 'nixpkgs' : 'nixConfig';
     report('env', 'error', 'env-clash', `env ${v.name} is also set by nixpod, from the ${setting} setting`, `remove ${v.name} from env, or unset ${setting}`);

@@ -3,7 +3,7 @@ import { summarizeShebang } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { baseNameFor, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
-import { effectiveSettings, MANAGED_BY, settingsContext, withOwnKeys, type RenderOptions, type SettingsContext } from './settings-context.js';
+import { MANAGED_BY, pinsNixpkgs, settingsCache, withOwnKeys, type RenderOptions, type SettingsContext, type SettingsParts } from './settings-context.js';
 
 export { DEFAULT_IMAGE, type RenderOptions } from './settings-context.js';
 export const MOUNT_DIR = '/nixpod';
@@ -15,7 +15,10 @@ export const MOUNT_DIR = '/nixpod';
 const RENDER_FORMAT = 'nixpod-render-3';
 
 /** Everything a template can use. Documented in the README; keep the two in step. */
-export interface TemplateContext extends SettingsContext {
+export type TemplateContext = ScriptValues & SettingsContext;
+
+/** The part of the context that is the script's own (the rest comes from its settings). */
+export interface ScriptValues {
   /** `<base>-<hash>`: the ConfigMap's name, and the Pod's or the Job's. */
   name: string;
   /** The workload's name: `name`, or for a CronJob (whose spec server-side apply updates in place) `base`. */
@@ -89,7 +92,12 @@ export function dataLayout(script: CheckedScript): { keys: string[]; paths: stri
  * working directory or spelling, and in a namespace from `-n` or from the
  * kubeconfig context alike (names are per namespace anyway).
  */
-export function buildContext(script: CheckedScript, opts: RenderOptions, hashers: (kind: WorkloadKind) => ScriptHasher): { context: TemplateContext; entries: DataEntry[] } {
+export function buildContext(
+  script: CheckedScript,
+  opts: RenderOptions,
+  hashers: (kind: WorkloadKind) => ScriptHasher,
+  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean) => SettingsParts = settingsCache(opts),
+): { readonly context: TemplateContext; entries: DataEntry[]; pieces: [ScriptValues, SettingsContext] } {
   const base = baseNameFor(script.fileName);
   const sh = summarizeShebang(script.model);
   const b = script.bundle;
@@ -106,17 +114,26 @@ export function buildContext(script: CheckedScript, opts: RenderOptions, hashers
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
   const own = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
-  const s = effectiveSettings(script.settings, opts);
+  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
+  const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
   const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
-  const { settings, ...ready } = settingsContext(s, sh.nixPath);
   const image = s.image as string;
-  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items, ...ready };
-  const namespace = s.namespace ?? null;
+  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
-  const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), JSON.stringify({ ...settings, namespace: null }), ...files.flatMap((f) => [f.path, f.bytes])]);
+  const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
   const name = `${base}-${h}`;
-  return { context: { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace, ...hashed, settings }, entries };
+  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed };
+  // The context is the two pieces together: this script's own values, and those it shares with every script of the same settings.
+  // Joined only when asked for (the slow path): a skeleton needs only the pieces.
+  let context: TemplateContext | undefined;
+  return {
+    get context() {
+      return (context ??= { ...mine, ...parts.context });
+    },
+    entries,
+    pieces: [mine, parts.context],
+  };
 }
 
 function entry(key: string, bytes: Uint8Array, text: string | null): DataEntry {

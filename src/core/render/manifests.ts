@@ -2,7 +2,8 @@ import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { buildContext, scriptHasher, type DataEntry, type RenderOptions } from './context.js';
-import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, type TextSkeleton } from './skeleton.js';
+import { settingsCache } from './settings-context.js';
+import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, sharedDescriptions, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import { toYamlStream, type Json } from './yaml-emit.js';
 
@@ -30,14 +31,18 @@ type Shared = { tree: Manifest; text: TextSkeleton } | null;
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
   const cache = new Map<string, Shared>();
   const hasher = scriptHasher(templates.sources);
+  // The settings part of a context is shared by every script with the same settings: built and described once.
+  const memo = sharedDescriptions();
+  const settingsOf = settingsCache(opts, (o) => memo.objects.set(o, null));
   return (script) => {
-    const { context: ctx, entries } = buildContext(script, opts, hasher);
-    const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, ctx), templates.origin(name)), templates.origin(name));
-    const kind = ctx.kind;
+    const built = buildContext(script, opts, hasher, settingsOf);
+    const { entries, pieces } = built;
+    const [mine, { kind }] = pieces;
+    const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, built.context), templates.origin(name)), templates.origin(name));
     let cm: Shared = null;
     let pod: Shared = null;
     let values: string[] = [];
-    const held = placehold(ctx);
+    const held = placehold(pieces, memo);
     if (held) {
       const shape = held.shape;
       // The entries' keys and values come last: their holes are the same for every script of this shape.
@@ -53,10 +58,10 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)]);
     return {
       path: script.path,
-      base: ctx.base,
-      name: ctx.name,
+      base: mine.base,
+      name: mine.name,
       kind,
-      workloadName: ctx.workloadName,
+      workloadName: mine.workloadName,
       objects: getObjects,
       yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
     };

@@ -60,11 +60,13 @@ export function effectiveSettings(resolved: ResolvedSettings | undefined, opts: 
   return s;
 }
 
+/** Whether the script pins nixpkgs itself (`-I nixpkgs=…`): nixpod's default pin then stays out. */
+export const pinsNixpkgs = (nixPath: readonly string[]): boolean => nixPath.some((p) => p.startsWith('nixpkgs='));
+
 /** The Nix variables nixpod sets from `nixpkgs` and `nixConfig` (see README "Nix in the Pod"). */
-export function nixEnv(s: Settings, nixPath: readonly string[]): EnvVar[] {
+export function nixEnv(s: Settings, pinned: boolean): EnvVar[] {
   const out: EnvVar[] = [];
-  // The script's own `-I nixpkgs=…` is its pin: nixpod's default pin does not pretend otherwise.
-  if (s.nixpkgs !== undefined && !nixPath.some((p) => p.startsWith('nixpkgs='))) out.push({ name: 'NIX_PATH', value: literal(`nixpkgs=${s.nixpkgs}`) });
+  if (s.nixpkgs !== undefined && !pinned) out.push({ name: 'NIX_PATH', value: literal(`nixpkgs=${s.nixpkgs}`) });
   const keys = Object.keys(s.nixConfig).sort();
   if (keys.length > 0) out.push({ name: 'NIX_CONFIG', value: literal(keys.map((k) => `${k} = ${s.nixConfig[k] as string}`).join('\n')) });
   return out;
@@ -81,12 +83,12 @@ export function withOwnKeys(own: Record<string, string>, user: Record<string, st
   return extra.length === 0 ? own : Object.fromEntries([...Object.entries(own), ...extra]);
 }
 
-export function settingsContext(s: Settings, nixPath: readonly string[]): SettingsContext {
+export function settingsContext(s: Settings, pinned: boolean): SettingsContext {
   const view = Object.fromEntries(VIEW_KEYS.map((k) => [k, s[k] ?? null])) as SettingsView;
   return {
     kind: s.kind,
     settings: view,
-    env: [...nixEnv(s, nixPath), ...s.env],
+    env: [...nixEnv(s, pinned), ...s.env],
     envFrom: s.envFrom,
     args: s.args,
     resources: nonEmpty(s.resources),
@@ -118,4 +120,42 @@ export function settingsContext(s: Settings, nixPath: readonly string[]): Settin
 
 function nonEmpty<T extends object>(v: T | undefined): T | null {
   return v !== undefined && Object.keys(v).length > 0 ? v : null;
+}
+
+/** What one script's settings give every script that shares them: computed once per settings object. */
+export interface SettingsParts {
+  settings: Settings;
+  context: SettingsContext;
+  /** What the name's hash covers of them (everything but the namespace). */
+  hashed: string;
+}
+
+/**
+ * Per renderer: scripts with equal settings (under the same nixpod.yaml rules,
+ * with no `#! nixpod` lines of their own) share one part of the context,
+ * built and hashed once. `shared` hears of each such part (see placehold's memo).
+ */
+export function settingsCache(opts: RenderOptions, shared?: (o: object) => void): (resolved: ResolvedSettings | undefined, pinned: boolean) => SettingsParts {
+  const byObject = new WeakMap<ResolvedSettings, SettingsParts[]>();
+  const byContent = new Map<string, SettingsParts[]>();
+  return (resolved, pinned) => {
+    let slots = resolved === undefined ? undefined : byObject.get(resolved);
+    if (!slots) {
+      // Equal settings in distinct objects (one per script) are found by content: one stringify, not a rebuild.
+      const key = resolved === undefined ? '' : JSON.stringify(resolved.settings);
+      slots = byContent.get(key);
+      if (!slots) byContent.set(key, (slots = []));
+      if (resolved !== undefined) byObject.set(resolved, slots);
+    }
+    const i = pinned ? 1 : 0;
+    let parts = slots[i];
+    if (!parts) {
+      const settings = effectiveSettings(resolved, opts);
+      const context = settingsContext(settings, pinned);
+      parts = { settings, context, hashed: JSON.stringify({ ...context, settings: { ...context.settings, namespace: null } }) };
+      shared?.(context);
+      slots[i] = parts;
+    }
+    return parts;
+  };
 }
