@@ -30,7 +30,11 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
 
 export function checkReport(run: CheckRun): object {
   const byPath = new Map<string, Diagnostic[]>();
-  for (const d of run.diagnostics) byPath.set(d.path, [...(byPath.get(d.path) ?? []), d]);
+  for (const d of run.diagnostics) {
+    const list = byPath.get(d.path);
+    if (list) list.push(d);
+    else byPath.set(d.path, [d]);
+  }
   return {
     scripts: run.scripts.map((s) => ({ path: s.path, shebang: summarizeShebang(s.model), diagnostics: byPath.get(s.path) ?? [] })),
     summary: { ...countBySeverity(run.diagnostics), skipped: run.skipped },
