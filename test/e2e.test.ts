@@ -81,7 +81,7 @@ describe('the built CLI', () => {
 
 describe('templates', () => {
   it('--templates overrides one template; extra fields reach the output', () => {
-    const pod = readFileSync(join(ROOT, 'templates/pod.yaml.hbs'), 'utf8').replace('  restartPolicy: Never', '  restartPolicy: Never\n  activeDeadlineSeconds: 600\n  futureField: {{json base}}');
+    const pod = readFileSync(join(ROOT, 'templates/pod.yaml.hbs'), 'utf8').replace('spec:\n', 'spec:\n  activeDeadlineSeconds: 600\n  futureField: {{json base}}\n');
     const dir = tempTree({ 'a.sh': good, 'tpl/pod.yaml.hbs': pod });
     const r = spawnCli(['render', '--templates', 'tpl', '-n', 'jobs', 'a.sh'], dir);
     assert.equal(r.code, 0, r.stderr);

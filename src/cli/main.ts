@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
+import type { WorkloadKind } from '../core/settings/types.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
@@ -72,13 +73,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .argument('[paths...]', 'script files or folders', [])
     .option('-n, --namespace <namespace>', 'set metadata.namespace', namespaceArg)
     .option('--image <image>', 'container image for the Pods')
-    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string }) => {
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string }) => {
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config };
       setCode(await runRender(opts, io));
     });
   const apply = program
@@ -109,6 +111,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             namespace: o.namespace as string | undefined,
             config: o.config as string | undefined,
             image: o.image as string | undefined,
+            kind: o.kind as WorkloadKind | undefined,
             templates: o.templates as string | undefined,
             fieldManager: o.fieldManager as string,
             forceConflicts: o.forceConflicts === true,
@@ -137,7 +140,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
-      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
     });
 
@@ -147,7 +150,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
-      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
   return program;
@@ -160,7 +163,8 @@ function clusterFlags(cmd: Command): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--image <image>', 'container image for the Pods')
-    .option('--templates <dir>', 'folder with configmap.yaml.hbs and/or pod.yaml.hbs overriding the built-in ones')
+    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option(...CONFIG_FLAG);
 }

@@ -2,9 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError } from '../core/errors.js';
-import type { TemplateName, TemplateSource } from '../core/render/templates.js';
+import { TEMPLATE_NAMES as NAMES, type TemplateSource } from '../core/render/templates.js';
 
-const NAMES: TemplateName[] = ['configmap', 'pod'];
+const LISTED = NAMES.map((n) => `${n}.yaml.hbs`).join(', ');
 /** The templates shipped with nixpod (dist/src/io -> templates/). */
 // dist/src/io/templates.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -35,13 +35,13 @@ export async function loadTemplates(dir: string | undefined, cwd: string): Promi
 /** A --templates folder that is missing, not a folder, or holds no template is a mistake, never silently the built-in templates. */
 async function requireFolder(abs: string, given: string): Promise<void> {
   const st = await stat(abs).catch((e: NodeJS.ErrnoException) => {
-    throw new IoError(`--templates ${given}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`, 'give a folder holding configmap.yaml.hbs and/or pod.yaml.hbs');
+    throw new IoError(`--templates ${given}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`, `give a folder holding any of ${LISTED}`);
   });
-  if (!st.isDirectory()) throw new IoError(`--templates ${given}: not a folder`, 'give a folder holding configmap.yaml.hbs and/or pod.yaml.hbs');
+  if (!st.isDirectory()) throw new IoError(`--templates ${given}: not a folder`, `give a folder holding any of ${LISTED}`);
   const names = await readdir(abs).catch((e: Error) => {
     throw new IoError(`--templates ${given}: ${e.message}`, 'check the folder\'s permissions');
   });
   if (!NAMES.some((n) => names.includes(`${n}.yaml.hbs`))) {
-    throw new IoError(`--templates ${given}: holds neither configmap.yaml.hbs nor pod.yaml.hbs`, `nixpod would use only its built-in templates; found: ${names.slice(0, 5).join(', ') || 'nothing'}`);
+    throw new IoError(`--templates ${given}: holds none of ${LISTED}`, `nixpod would use only its built-in templates; found: ${names.slice(0, 5).join(', ') || 'nothing'}`);
   }
 }

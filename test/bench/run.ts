@@ -4,7 +4,7 @@
  * so compare ratios and differences, not absolute numbers across runs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
@@ -38,7 +38,7 @@ function measure(args: string[], runs: number): Sample {
 
 function generate(n: number): string {
   const dir = join(work, `scripts-${n}`);
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   const pkgs = ['curl', 'jq', 'git', 'python3Packages.requests', '"python3.withPackages (ps: [ ps.requests ps.pyyaml ])"', 'kubectl', 'openssl'];
   for (let i = 0; i < n; i++) {
     const p = [pkgs[i % pkgs.length], pkgs[(i * 3 + 1) % pkgs.length]].join(' ');
@@ -46,6 +46,17 @@ function generate(n: number): string {
     writeFileSync(join(dir, `job-${String(i).padStart(5, '0')}.sh`), `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p ${p}\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz\n${body}`);
   }
   return dir;
+}
+
+/** A nixpod.yaml with defaults and `rules` match rules over the generated job-NNNNN.sh names. */
+function nixpodYaml(rules: number): string {
+  const lines = ['defaults:', '  labels:', '    team: bench', '  nixConfig:', '    substituters: https://cache.example.org https://cache.nixos.org', 'scripts:'];
+  for (let i = 0; i < rules; i++) {
+    lines.push(`  - match: "job-00${i % 10}*.sh"`, '    labels:', `      rule: r${i}`, '    resources:', '      requests:', `        memory: ${64 * (1 + (i % 4))}Mi`);
+    if (i % 5 === 0) lines.push('    serviceAccountName: bench-runner');
+    if (i % 7 === 0) lines.push('    kind: job', `    backoffLimit: ${i % 3}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 const rows: [string, Sample, string][] = [];
@@ -61,6 +72,18 @@ for (const [n, runs, target] of [[1000, 11, 'target: < 400 ms'], [10000, 3, 'tar
   rows.push([`nixpod render ${n} scripts`, s, `${(s.ms / base.ms).toFixed(1)}x baseline; ${target}`]);
   const c = measure([BIN, 'check', dir], runs);
   rows.push([`nixpod check ${n} scripts`, c, `${(c.ms / base.ms).toFixed(1)}x baseline`]);
+}
+// Settings: the same 1,000 scripts with a nixpod.yaml of 20 `match` rules (target: at most 10 % more).
+// Each script matches several rules, so resolution, the larger context and the skeleton shapes all count.
+{
+  const plain = generate(1000);
+  const configured = join(work, 'configured-1000');
+  cpSync(plain, configured, { recursive: true });
+  writeFileSync(join(configured, 'nixpod.yaml'), nixpodYaml(20));
+  const without = measure([BIN, 'render', plain], 11);
+  const withConfig = measure([BIN, 'render', configured], 11);
+  rows.push(['nixpod render 1000 scripts, no nixpod.yaml', without, `${(without.ms / base.ms).toFixed(1)}x baseline`]);
+  rows.push(['nixpod render 1000 scripts, nixpod.yaml of 20 match rules', withConfig, `${(((withConfig.ms - without.ms) / without.ms) * 100).toFixed(1)} % more (target: at most 10 %)`]);
 }
 // check --nix: 1,000 scripts against the fixture nixpkgs, with the real nix-instantiate (skipped without it).
 if (spawnSync('nix-instantiate', ['--version']).status === 0) {

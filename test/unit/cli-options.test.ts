@@ -24,7 +24,7 @@ describe('flag values', () => {
     const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq'), 'file.txt': 'x' });
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'empty', 'pod.yaml'), 'typo in the extension');
-    for (const [t, msg] of [['nope', /no such folder/], ['file.txt', /not a folder/], ['empty', /holds neither[^]*found: pod\.yaml/]] as const) {
+    for (const [t, msg] of [['nope', /no such folder/], ['file.txt', /not a folder/], ['empty', /holds none of configmap\.yaml\.hbs, pod\.yaml\.hbs, job\.yaml\.hbs, cronjob\.yaml\.hbs, pod-spec\.yaml\.hbs[^]*found: pod\.yaml/]] as const) {
       const r = await runCli(['render', '--templates', t, 'a.sh'], dir);
       assert.equal(r.code, EXIT.usage, t);
       assert.match(r.stderr, msg, t);

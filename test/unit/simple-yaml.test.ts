@@ -4,8 +4,10 @@ import { parse } from 'yaml';
 import { parseSimpleYaml } from '../../src/core/render/simple-yaml.js';
 import { loadTemplates } from '../../src/io/templates.js';
 import { compileTemplates } from '../../src/core/render/templates.js';
-import { ROOT } from '../helpers/cli.js';
+import { buildContext, scriptHasher } from '../../src/core/render/context.js';
+import { ROOT, script } from '../helpers/cli.js';
 import { pick, rng } from '../helpers/random.js';
+import { checked, RICH, withSettings } from '../helpers/settings.js';
 
 const SEED = Number(process.env.NIXPOD_SEED ?? 20261127);
 
@@ -82,13 +84,19 @@ describe('the simple YAML reader', () => {
     assert.ok(answered > 3000, `answered ${answered}`);
     t.diagnostic(`the simple reader answered ${answered} of 20000`);
   });
-  it('reads the built-in templates (so a run needs no full YAML parse)', async () => {
+  it('reads the built-in templates, every kind, with and without settings (so a run needs no full YAML parse)', async () => {
     const templates = compileTemplates(await loadTemplates(undefined, ROOT));
-    const ctx = { name: 'n', namespace: 'ns', labels: { a: 'b' }, annotations: { c: 'd' }, image: 'i', command: ['nix-shell', '/nixpod/x'], mountDir: '/nixpod' };
-    for (const name of ['configmap', 'pod'] as const) {
-      const text = templates.render(name, ctx);
-      assert.notEqual(parseSimpleYaml(text), undefined, text);
-      assert.deepEqual(parseSimpleYaml(text), full(text));
+    const hashers = scriptHasher(templates.sources);
+    const s = checked('x.sh', script('#! nix-shell -i bash -p jq'));
+    for (const over of [undefined, RICH, { ...RICH, tolerations: [], resources: {}, env: [], args: [] }]) {
+      for (const kind of ['pod', 'job', 'cronjob'] as const) {
+        const { context } = buildContext(withSettings(s, over ?? {}), { namespace: 'ns', kind }, hashers);
+        for (const name of ['configmap', kind] as const) {
+          const text = templates.render(name, context);
+          assert.notEqual(parseSimpleYaml(text), undefined, text);
+          assert.deepEqual(parseSimpleYaml(text), full(text));
+        }
+      }
     }
   });
   it('refuses what it does not know', () => {

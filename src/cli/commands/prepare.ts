@@ -1,5 +1,6 @@
-import { countBySeverity } from '../../core/diagnostic.js';
-import { DEFAULT_IMAGE } from '../../core/render/context.js';
+import { compareDiagnostics, countBySeverity } from '../../core/diagnostic.js';
+import { checkRendering } from '../../core/render/checks.js';
+import type { RenderOptions } from '../../core/render/context.js';
 import { createRenderer, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
 import { loadTemplates } from '../../io/templates.js';
@@ -13,6 +14,8 @@ export interface PrepareOptions {
   paths: string[];
   namespace: string | null;
   image: string | undefined;
+  /** --kind: wins over the scripts' settings. */
+  kind?: RenderOptions['kind'];
   templates: string | undefined;
   /** --config FILE (see load.ts). */
   config?: string | undefined;
@@ -25,14 +28,16 @@ export interface PrepareOptions {
 export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
   const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
-  if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
-  if (countBySeverity(run.diagnostics).errors > 0) {
-    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips) + 'nothing sent to the cluster: fix the errors above\n');
+  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind };
+  const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
+  if (diagnostics.length > 0) io.stderr(formatText(diagnostics));
+  if (countBySeverity(diagnostics).errors > 0) {
+    io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips) + 'nothing sent to the cluster: fix the errors above\n');
     return undefined;
   }
   // Nothing is left out silently: say what was skipped, and why.
-  if (run.skipped > 0) io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
-  const render = createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates);
+  if (run.skipped > 0) io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips));
+  const render = createRenderer(flags, templates);
   return run.scripts.map(render);
 }
 

@@ -1,7 +1,8 @@
-import { countBySeverity } from '../../core/diagnostic.js';
+import { compareDiagnostics, countBySeverity } from '../../core/diagnostic.js';
+import { checkRendering } from '../../core/render/checks.js';
 import { createRenderer, type Manifest, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
-import { DEFAULT_IMAGE, type RenderOptions } from '../../core/render/context.js';
+import type { RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
 import { writeFilesAtomically } from '../../io/write.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,10 +13,8 @@ import { loadAndCheck } from './load.js';
 /** Scripts per write: few system calls, no single huge string. */
 const WRITE_BATCH = 256;
 
-export interface RenderCommandOptions extends Omit<RenderOptions, 'image'> {
+export interface RenderCommandOptions extends RenderOptions {
   paths: string[];
-  /** Default: DEFAULT_IMAGE. */
-  image: string | undefined;
   templates: string | undefined;
   outputDir: string | undefined;
   format: 'yaml' | 'json';
@@ -26,15 +25,17 @@ export interface RenderCommandOptions extends Omit<RenderOptions, 'image'> {
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
   const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
-  const { errors } = countBySeverity(run.diagnostics);
-  if (run.diagnostics.length > 0) io.stderr(formatText(run.diagnostics));
+  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind };
+  const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
+  const { errors } = countBySeverity(diagnostics);
+  if (diagnostics.length > 0) io.stderr(formatText(diagnostics));
   if (errors > 0) {
-    io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips) + 'nothing rendered: fix the errors above\n');
+    io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips) + 'nothing rendered: fix the errors above\n');
     return EXIT.problems;
   }
   // Nothing is left out silently: say what was skipped, and why.
-  if (run.skipped > 0) io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
-  const rendered = run.scripts.map(createRenderer({ namespace: opts.namespace, image: opts.image ?? DEFAULT_IMAGE }, templates));
+  if (run.skipped > 0) io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips));
+  const rendered = run.scripts.map(createRenderer(flags, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
     const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files, io.signal);

@@ -1,25 +1,28 @@
 import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
+import type { WorkloadKind } from '../settings/types.js';
 import { baseNameFor, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
+import { MANAGED_BY, pinsNixpkgs, settingsCache, withOwnKeys, type RenderOptions, type SettingsContext, type SettingsParts } from './settings-context.js';
 
-/** The nixos/nix release the Pods run: an exact tag, never `latest`. */
-export const DEFAULT_IMAGE = 'nixos/nix:2.29.0';
+export { DEFAULT_IMAGE, type RenderOptions } from './settings-context.js';
 export const MOUNT_DIR = '/nixpod';
 /**
  * Bumped when the rendered shape or the hashed identity changes, so names change with it.
  * 2: the identity is the path from the repository root, the namespace is not hashed, bases tagged when lossy.
+ * 3: the settings (nixpod.yaml, `#! nixpod`) are hashed; Pod, Job and CronJob share one Pod spec template.
  */
-const RENDER_FORMAT = 'nixpod-render-2';
-
-export interface RenderOptions {
-  image: string;
-  namespace: string | null;
-}
+const RENDER_FORMAT = 'nixpod-render-3';
 
 /** Everything a template can use. Documented in the README; keep the two in step. */
-export interface TemplateContext {
+export type TemplateContext = ScriptValues & SettingsContext;
+
+/** The part of the context that is the script's own (the rest comes from its settings). */
+export interface ScriptValues {
+  /** `<base>-<hash>`: the ConfigMap's name, and the Pod's or the Job's. */
   name: string;
+  /** The workload's name: `name`, or for a CronJob (whose spec server-side apply updates in place) `base`. */
+  workloadName: string;
   base: string;
   hash: string;
   namespace: string | null;
@@ -37,6 +40,8 @@ export interface TemplateContext {
   keep: string[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The labels of the objects a controller makes (a Job's Pods, a CronJob's Jobs and Pods): `labels` without app.kubernetes.io/managed-by. */
+  templateLabels: Record<string, string>;
   /** When the script ships local files: the Pod's working directory (the script's folder in the mount), else null. */
   workingDir: string | null;
   /** When the script ships local files: every ConfigMap key and its path under the mount (volume `items`), else null. */
@@ -52,9 +57,21 @@ export interface DataEntry {
 
 export type ScriptHasher = (parts: readonly (string | Uint8Array)[]) => string;
 
-/** One per run: the hash of everything shared by all scripts (format and templates) is computed once. */
-export function scriptHasher(templateTexts: readonly string[]): ScriptHasher {
-  return contentHasher([RENDER_FORMAT, ...templateTexts]);
+/** The templates a kind renders with: a change to the CronJob template renames no Pod. */
+export const TEMPLATES_OF: Record<WorkloadKind, readonly string[]> = { pod: ['configmap', 'pod', 'pod-spec'], job: ['configmap', 'job', 'pod-spec'], cronjob: ['configmap', 'cronjob', 'pod-spec'] };
+
+/** One per run: the hash of everything shared by all scripts of a kind (format and templates) is computed once. */
+export function scriptHasher(templates: readonly { name: string; text: string }[]): (kind: WorkloadKind) => ScriptHasher {
+  const made = new Map<WorkloadKind, ScriptHasher>();
+  return (kind) => {
+    let h = made.get(kind);
+    if (!h) {
+      const used = TEMPLATES_OF[kind];
+      h = contentHasher([RENDER_FORMAT, kind, ...templates.filter((t) => used.includes(t.name)).flatMap((t) => [t.name, t.text])]);
+      made.set(kind, h);
+    }
+    return h;
+  };
 }
 
 /** The ConfigMap keys (the script's first) and, when it ships files, their paths under the mount. */
@@ -75,7 +92,12 @@ export function dataLayout(script: CheckedScript): { keys: string[]; paths: stri
  * working directory or spelling, and in a namespace from `-n` or from the
  * kubeconfig context alike (names are per namespace anyway).
  */
-export function buildContext(script: CheckedScript, opts: RenderOptions, hash: ScriptHasher): { context: TemplateContext; entries: DataEntry[] } {
+export function buildContext(
+  script: CheckedScript,
+  opts: RenderOptions,
+  hashers: (kind: WorkloadKind) => ScriptHasher,
+  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean) => SettingsParts = settingsCache(opts),
+): { readonly context: TemplateContext; entries: DataEntry[]; pieces: [ScriptValues, SettingsContext] } {
   const base = baseNameFor(script.fileName);
   const sh = summarizeShebang(script.model);
   const b = script.bundle;
@@ -91,11 +113,27 @@ export function buildContext(script: CheckedScript, opts: RenderOptions, hash: S
     'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
-  const labels = { 'app.kubernetes.io/name': base, 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': base };
-  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image: opts.image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations, workingDir, items };
-  // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, the options or a template renames both objects.
-  const h = hash([script.bytes, JSON.stringify(hashed), ...files.flatMap((f) => [f.path, f.bytes])]);
-  return { context: { name: `${base}-${h}`, hash: h, namespace: opts.namespace, ...hashed }, entries };
+  const own = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
+  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
+  const s = parts.settings;
+  const labels = withOwnKeys(own, s.labels);
+  const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
+  const image = s.image as string;
+  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
+  // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
+  const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
+  const name = `${base}-${h}`;
+  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed };
+  // The context is the two pieces together: this script's own values, and those it shares with every script of the same settings.
+  // Joined only when asked for (the slow path): a skeleton needs only the pieces.
+  let context: TemplateContext | undefined;
+  return {
+    get context() {
+      return (context ??= { ...mine, ...parts.context });
+    },
+    entries,
+    pieces: [mine, parts.context],
+  };
 }
 
 function entry(key: string, bytes: Uint8Array, text: string | null): DataEntry {

@@ -1,7 +1,9 @@
 import type { CheckedScript } from '../check/script.js';
 import { RenderError } from '../errors.js';
+import type { WorkloadKind } from '../settings/types.js';
 import { buildContext, scriptHasher, type DataEntry, type RenderOptions } from './context.js';
-import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, type TextSkeleton } from './skeleton.js';
+import { settingsCache } from './settings-context.js';
+import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, sharedDescriptions, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import { toYamlStream, type Json } from './yaml-emit.js';
 
@@ -10,8 +12,13 @@ export type Manifest = { [key: string]: Json };
 export interface RenderedScript {
   path: string;
   base: string;
+  /** `<base>-<hash>`: the ConfigMap's name (and the Pod's or the Job's). */
   name: string;
-  /** The ConfigMap, then the Pod. */
+  /** What runs the script: a Pod, a Job or a CronJob (flags and settings decided). */
+  kind: WorkloadKind;
+  /** The workload's name: `name`, or `base` for a CronJob. */
+  workloadName: string;
+  /** The ConfigMap, then the workload (Pod, Job or CronJob). */
   objects(): [Manifest, Manifest];
   /** Both as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
   yaml(): string;
@@ -20,18 +27,22 @@ export interface RenderedScript {
 /** A template's output for one shape of context, parsed once; null when it cannot be shared (see skeleton.ts). */
 type Shared = { tree: Manifest; text: TextSkeleton } | null;
 
-
 /** A renderer for one run: template skeletons are shared between scripts of the same shape (see skeleton.ts). */
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
   const cache = new Map<string, Shared>();
-  const hasher = scriptHasher(templates.sources.map((s) => s.text));
+  const hasher = scriptHasher(templates.sources);
+  // The settings part of a context is shared by every script with the same settings: built and described once.
+  const memo = sharedDescriptions();
+  const settingsOf = settingsCache(opts, (o) => memo.objects.set(o, null));
   return (script) => {
-    const { context: ctx, entries } = buildContext(script, opts, hasher);
-    const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, ctx), templates.origin(name)), templates.origin(name));
+    const built = buildContext(script, opts, hasher, settingsOf);
+    const { entries, pieces } = built;
+    const [mine, { kind }] = pieces;
+    const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, built.context), templates.origin(name)), templates.origin(name));
     let cm: Shared = null;
     let pod: Shared = null;
     let values: string[] = [];
-    const held = placehold(ctx);
+    const held = placehold(pieces, memo);
     if (held) {
       const shape = held.shape;
       // The entries' keys and values come last: their holes are the same for every script of this shape.
@@ -39,23 +50,25 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       values = [...held.values, ...entries.flatMap((e) => [e.key, e.value])];
       const holes = entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
       cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
-      pod = shared(cache, templates, 'pod', shape, held.context, (m) => m);
+      pod = shared(cache, templates, kind, shape, held.context, (m) => m);
     }
     let objects: [Manifest, Manifest] | undefined;
     let yaml: string | undefined;
     const getObjects = (): [Manifest, Manifest] =>
-      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow('pod')]);
+      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)]);
     return {
       path: script.path,
-      base: ctx.base,
-      name: ctx.name,
+      base: mine.base,
+      name: mine.name,
+      kind,
+      workloadName: mine.workloadName,
       objects: getObjects,
       yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
     };
   };
 }
 
-/** Render one checked script into its ConfigMap and Pod. */
+/** Render one checked script into its ConfigMap and its workload. */
 export function renderScript(script: CheckedScript, opts: RenderOptions, templates: CompiledTemplates): RenderedScript {
   return createRenderer(opts, templates)(script);
 }

@@ -36,13 +36,39 @@ export interface Placeheld {
   values: string[];
 }
 
+/** How `placehold` described an object that many contexts share (see SharedDescriptions). */
+export interface Described {
+  shape: string;
+  values: string[];
+  clash: boolean;
+}
+
+/**
+ * Objects that many contexts hold (the settings part, shared by every script
+ * with the same settings): registered with null, described once, and then
+ * reused by identity. Only registered objects are remembered. Equal shapes
+ * get the same short token, so the skeleton cache key stays short.
+ */
+export interface SharedDescriptions {
+  objects: WeakMap<object, Described | null>;
+  tokens: Map<string, string>;
+}
+
+export function sharedDescriptions(): SharedDescriptions {
+  return { objects: new WeakMap(), tokens: new Map() };
+}
+
 /**
  * Replace every non-empty string value (not keys) by a placeholder; "" stays,
  * so `{{#if}}` sees the same truthiness. Per script only the values and the
  * shape (a JSON-like description of everything but the values) are made.
+ *
+ * The context is given as pieces (its own values, and those shared with
+ * other scripts): the union of objects with distinct keys, or one value.
+ * Each is described on its own, so a piece that `memo` knows costs one lookup.
  */
-export function placehold(context: unknown): Placeheld | undefined {
-  const values: string[] = [];
+export function placehold(pieces: readonly unknown[], memo?: SharedDescriptions): Placeheld | undefined {
+  let values: string[] = [];
   let clash = false;
   const describe = (v: unknown): string => {
     if (typeof v === 'string') {
@@ -51,23 +77,45 @@ export function placehold(context: unknown): Placeheld | undefined {
       values.push(v);
       return '$';
     }
+    if (v === null || typeof v !== 'object') return v === undefined ? 'u' : JSON.stringify(v);
+    const known = memo?.objects.get(v);
+    if (known) {
+      for (const x of known.values) values.push(x);
+      clash ||= known.clash;
+      return known.shape;
+    }
+    if (known === null) {
+      const [outer, outerClash] = [values, clash];
+      values = [];
+      clash = false;
+      const m = memo as SharedDescriptions;
+      const full = describeObject(v);
+      let token = m.tokens.get(full);
+      if (token === undefined) m.tokens.set(full, (token = `#${m.tokens.size}`));
+      const d: Described = { shape: token, values, clash };
+      m.objects.set(v, d);
+      values = outer;
+      for (const x of d.values) values.push(x);
+      clash = outerClash || d.clash;
+      return d.shape;
+    }
+    return describeObject(v);
+  };
+  const describeObject = (v: object): string => {
     if (Array.isArray(v)) {
       let out = '[';
       for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + describe(v[i]);
       return out + ']';
     }
-    if (v !== null && typeof v === 'object') {
-      let out = '{';
-      let first = true;
-      for (const k of Object.keys(v)) {
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + describe((v as Record<string, unknown>)[k]);
-        first = false;
-      }
-      return out + '}';
+    let out = '{';
+    let first = true;
+    for (const k of Object.keys(v)) {
+      out += (first ? '' : ',') + JSON.stringify(k) + ':' + describe((v as Record<string, unknown>)[k]);
+      first = false;
     }
-    return v === undefined ? 'u' : JSON.stringify(v);
+    return out + '}';
   };
-  const shape = describe(context);
+  const shape = pieces.map(describe).join('+');
   if (clash) return undefined;
   const build = (): unknown => {
     let n = 0;
@@ -77,7 +125,7 @@ export function placehold(context: unknown): Placeheld | undefined {
       if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).map((k) => [k, walk((v as Record<string, unknown>)[k])]));
       return v;
     };
-    return walk(context);
+    return pieces.length === 1 ? walk(pieces[0]) : Object.assign({}, ...pieces.map(walk));
   };
   return { context: build, shape, values };
 }

@@ -2,7 +2,10 @@ import Handlebars from 'handlebars';
 import { RenderError } from '../errors.js';
 import { jsonForTemplate } from './skeleton.js';
 
-export type TemplateName = 'configmap' | 'pod';
+export type TemplateName = 'configmap' | 'pod' | 'job' | 'cronjob' | 'pod-spec';
+/** Templates that other templates include (`{{> pod-spec}}`), never rendered on their own. */
+export const PARTIALS: readonly TemplateName[] = ['pod-spec'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['configmap', 'pod', 'job', 'cronjob', 'pod-spec'];
 
 export interface TemplateSource {
   name: TemplateName;
@@ -34,7 +37,7 @@ function makeEngine(): typeof Handlebars {
 
 export function compileTemplates(sources: readonly TemplateSource[]): CompiledTemplates {
   const hb = makeEngine();
-  const fns = new Map<TemplateName, { fn: Handlebars.TemplateDelegate; origin: string }>();
+  const fns = new Map<TemplateName, { fn: Handlebars.TemplateDelegate; origin: string; includes: boolean }>();
   for (const s of sources) {
     let ast: hbs.AST.Program;
     try {
@@ -44,7 +47,10 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
       throw new RenderError('template', `${s.origin}: ${firstLine(e)}`, 'fix the template syntax (see the README for the template context)');
     }
     // compile() takes the parsed program: the text is parsed once.
-    fns.set(s.name, { fn: hb.compile(ast, { strict: true, noEscape: true }), origin: s.origin });
+    const fn = hb.compile(ast, { strict: true, noEscape: true });
+    // A partial standing alone on its line is indented as that line is (Handlebars indents each line it writes).
+    if (PARTIALS.includes(s.name)) hb.registerPartial(s.name, fn);
+    fns.set(s.name, { fn, origin: s.origin, includes: /\{\{~?\s*>/.test(s.text) });
   }
   return {
     sources: [...sources],
@@ -55,7 +61,9 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
       try {
         return t.fn(context, { data: { placeholders } });
       } catch (e) {
-        throw new RenderError('template', `${t.origin}: ${firstLine(e)}`, 'use only the variables listed in the README\'s template context');
+        const partials = PARTIALS.map((n) => fns.get(n)?.origin).filter((o) => o !== undefined);
+        const also = t.includes && partials.length > 0 ? ` (or a template it includes: ${partials.join(', ')})` : '';
+        throw new RenderError('template', `${t.origin}${also}: ${firstLine(e)}`, 'use only the variables listed in the README\'s template context');
       }
     },
   };
