@@ -18,10 +18,10 @@ describe('real kube-apiserver: bundled examples', { skip: kubeSkip }, () => {
     const dry = await runCli([...args, '--dry-run=server'], ROOT, env);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^pod\/\S+ created \(server dry run\)$/m);
-    assert.equal(getJson<{ items: unknown[] }>(k.kubeconfig, ['-n', ns, 'configmaps,pods', '-l', 'app.kubernetes.io/managed-by=nixpod']).items.length, 0);
+    assert.equal(getJson<{ items: unknown[] }>(k.kubeconfig, ['-n', ns, 'configmaps,pods,jobs,cronjobs', '-l', 'app.kubernetes.io/managed-by=nixpod']).items.length, 0);
     const first = await runCli(args, ROOT, env);
     assert.equal(first.code, 0, first.stderr);
-    const live = getJson<{ items: unknown[] }>(k.kubeconfig, ['-n', ns, 'configmaps,pods', '-l', 'app.kubernetes.io/managed-by=nixpod']).items.length;
+    const live = getJson<{ items: unknown[] }>(k.kubeconfig, ['-n', ns, 'configmaps,pods,jobs,cronjobs', '-l', 'app.kubernetes.io/managed-by=nixpod']).items.length;
     assert.equal(live, (first.stdout.match(/ created$/gm) ?? []).length);
     const again = await runCli(args, ROOT, env);
     assert.equal(again.code, 0, again.stderr);
