@@ -17,8 +17,17 @@ describe('the built CLI', () => {
     const docs = parseAllDocuments(a.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
     const scripts = readdirSync(join(ROOT, 'scripts')).filter((f) => f !== 'nixpod.yaml').length;
     assert.equal(docs.length, 2 * scripts);
-    assert.deepEqual(docs.map((d) => d.kind), Array.from({ length: scripts }, () => ['ConfigMap', 'Pod']).flat());
-    for (const d of docs) assert.match(d.metadata.name, /^[a-z0-9-]+-[0-9a-f]{10}$/);
+    // scripts/nixpod.yaml makes cluster-report.sh and backup-postgres.sh CronJobs (stable names); the rest are Pods.
+    const cron = new Set(['backup-postgres-sh', 'cluster-report-sh']);
+    for (let i = 0; i < docs.length; i += 2) {
+      const [cm, work] = [docs[i], docs[i + 1]];
+      assert.equal(cm?.kind, 'ConfigMap');
+      assert.match(cm?.metadata.name ?? '', /^[a-z0-9-]+-[0-9a-f]{10}$/);
+      const base = (cm?.metadata.name ?? '').slice(0, -11);
+      assert.equal(work?.kind, cron.has(base) ? 'CronJob' : 'Pod', base);
+      assert.equal(work?.metadata.name, cron.has(base) ? base : cm?.metadata.name);
+    }
+    assert.equal(docs.filter((d) => d.kind === 'CronJob').length, cron.size);
   });
   it('--version answers and exits 0', () => {
     const r = spawnCli(['--version'], ROOT);

@@ -1,3 +1,4 @@
+import { checkSettings } from '../src/core/settings/checks.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ const RUNS: Record<string, string[]> = {
   'check.github': ['check', '--format', 'github', 'input'],
 };
 
+const SETTINGS_RULES = new Set(['pure-drops-env', 'pure-env-from', 'keep-unset', 'literal-credential', 'request-above-limit', 'missing-schedule']);
+
 interface Case {
   runs?: Record<string, string[]>;
   settings?: Partial<Settings>;
@@ -50,7 +53,10 @@ async function renderWithSettings(dir: string, c: Case): Promise<string> {
   const [run, sources] = await Promise.all([loadAndCheck(['input'], dir), loadTemplates(undefined, dir)]);
   const scripts = run.scripts.map((s) => ({ ...s, settings: resolved(c.settings ?? {}, c.origins ?? {}) }));
   const flags: RenderOptions = { ...c.flags, namespace: c.flags?.namespace ?? null };
-  const diagnostics = [...run.diagnostics, ...checkRendering(scripts, flags)].sort(compareDiagnostics);
+  // The checks of script against settings ran in loadAndCheck on no settings: run them again on these.
+  const ownChecks = run.diagnostics.filter((d) => !SETTINGS_RULES.has(d.rule));
+  const settingsChecks = scripts.flatMap((s) => checkSettings(s.path, s.model, { resolved: s.settings, envAt: {} }));
+  const diagnostics = [...ownChecks, ...settingsChecks, ...checkRendering(scripts, flags)].sort(compareDiagnostics);
   const stderr = diagnostics.length > 0 ? `--- stderr\n${formatText(diagnostics)}` : '';
   if (countBySeverity(diagnostics).errors > 0) return `exit 1\n${stderr}`;
   const render = createRenderer(flags, compileTemplates(sources));

@@ -35,9 +35,9 @@ function checkOne(script: CheckedScript, opts: RenderOptions): Diagnostic[] {
     const about = at.path === script.path ? '' : ` (for ${script.path})`;
     out.push({ path: at.path, line: at.line, col: at.col, severity, rule, message: message + about, hint });
   };
-  if (s.kind === 'cronjob' && s.schedule === undefined) {
-    const byFlag = opts.kind === 'cronjob';
-    report(byFlag ? null : 'kind', 'error', 'missing-schedule', `a cronjob needs a schedule, and none is set${byFlag ? ' (--kind cronjob)' : ''}`, 'add a line: #! nixpod schedule="0 3 * * *" (or set schedule: in nixpod.yaml)');
+  // A cronjob by its settings without a schedule is the settings checks' finding (core/settings/checks.ts); here only one made so by --kind.
+  if (s.kind === 'cronjob' && s.schedule === undefined && script.settings?.settings.kind !== 'cronjob') {
+    report(null, 'error', 'missing-schedule', 'a cronjob needs a schedule, and none is set (--kind cronjob)', 'add a line: #! nixpod schedule="0 3 * * *" (or set schedule: in nixpod.yaml)');
   }
   const nix = s.env.length > 0 ? nixEnv(s, pinsNixpkgs(summarizeShebang(script.model).nixPath)) : [];
   for (const v of nix) {
