@@ -66,7 +66,7 @@ describe('local files shipped with the script', () => {
     }
   });
   it('scripts without local files render as before: no items, no workingDir', async () => {
-    const r = await render('scripts/cluster-report.sh');
+    const r = await render('scripts/tls-expiry.sh');
     assert.equal(r.items, undefined);
     assert.equal(r.workingDir, undefined);
   });
