@@ -83,3 +83,11 @@ describe('settings: bad input, at its place', () => {
   }
   it('has at least 25 cases', () => assert.ok(CASES.length >= 25));
 });
+
+describe('an invalid schedule on the script line', () => {
+  it('is one bad-cron finding, not also missing-schedule', async () => {
+    const dir = tempTree({ 'g.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p hello\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz\n#! nixpod kind=cronjob schedule="60 3 * * *"\necho hi\n' });
+    const r = await runCli(['check', 'g.sh'], dir);
+    assert.deepEqual([...r.stdout.matchAll(/\[([a-z-]+)\]$/gm)].map((m) => m[1]), ['bad-cron']);
+  });
+});

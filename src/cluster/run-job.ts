@@ -12,9 +12,8 @@ import type { Api } from './http.js';
  * blockOwnerDeletion, as kubectl: that would need the cronjobs/finalizers
  * permission). Pure.
  */
-export function jobFromCronJob(cronJob: Manifest, name: string, namespace: string, uid: string | undefined): Manifest {
-  const tpl = ((cronJob.spec as { jobTemplate?: { metadata?: { labels?: Json; annotations?: Record<string, Json> }; spec?: Json } } | undefined)?.jobTemplate ?? {});
-  const cronName = String((cronJob.metadata as { name?: unknown }).name);
+export function jobFromCronJob(cronJob: Manifest, cronName: string, name: string, namespace: string, uid: string | undefined): Manifest {
+  const tpl = ((cronJob.spec as { jobTemplate?: { metadata?: { labels?: Record<string, Json>; annotations?: Record<string, Json> }; spec?: Json } } | undefined)?.jobTemplate ?? {});
   const owner = uid === undefined ? {} : { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cronName, uid, controller: true }] };
   return {
     apiVersion: 'batch/v1',
@@ -22,7 +21,8 @@ export function jobFromCronJob(cronJob: Manifest, name: string, namespace: strin
     metadata: {
       name,
       namespace,
-      ...(tpl.metadata?.labels ? { labels: tpl.metadata.labels } : {}),
+      // Made by nixpod itself, not by the CronJob controller: managed-by, so that waits and cleanups find it.
+      labels: { ...(tpl.metadata?.labels ?? {}), 'app.kubernetes.io/managed-by': 'nixpod' },
       annotations: { 'cronjob.kubernetes.io/instantiate': 'manual', ...(tpl.metadata?.annotations ?? {}) },
       ...owner,
     },

@@ -6,7 +6,7 @@ import { runCli, script, tempTree } from '../helpers/cli.js';
 import { writeKindTemplates } from '../helpers/kind-templates.js';
 import { finishedJob, finishedStatus, getJson, kubectl, kubectlOk, kubeSkip, newNamespace, realKube, scheduleCronJob, setJobStatus, setPodStatus, startJobPod, type RealKube } from '../helpers/real-kube.js';
 
-type Item = { metadata: { name: string; uid: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; uid: string; controller?: boolean }[] } };
+type Item = { metadata: { name: string; uid: string; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[] } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Pods, Jobs and CronJobs on a real kube-apiserver; the tests play the kubelet and the Job and CronJob controllers (nothing else is simulated). */
@@ -114,25 +114,28 @@ describe('real kube-apiserver: Jobs and CronJobs', { skip: kubeSkip }, () => {
     assert.deepEqual(names(ns, 'configmaps').filter((n) => n !== 'kube-root-ca.crt'), []);
   });
 
-  it("run of a cronjob script: one Job from the job template, owned by the CronJob, the script's exit code, its own objects cleaned up", async () => {
-    const ns = newNamespace(k.kubeconfig);
-    assert.equal((await nixpod(ns, 'apply', '--templates', 't-cronjob', 'a.sh')).code, 0);
-    const cron = getJson<Item>(k.kubeconfig, ['-n', ns, 'cronjob', 'a-sh']);
-    const before = names(ns, 'configmaps');
-    const running = nixpod(ns, 'run', '--templates', 't-cronjob', 'a.sh');
-    const job = await appear(ns, 'jobs');
-    assert.equal(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
-    assert.deepEqual(job.metadata.ownerReferences?.map((o) => [o.kind, o.uid, o.controller]), [['CronJob', cron.metadata.uid, true]]);
-    setPodStatus(k.kubeconfig, ns, startJobPod(k.kubeconfig, ns, job.metadata.name), finishedStatus(4));
-    setJobStatus(k.kubeconfig, ns, job.metadata.name, finishedJob({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }));
-    const r = await running;
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, new RegExp(`job/${job.metadata.name} started in namespace ${ns}`));
-    assert.deepEqual(names(ns, 'jobs'), []);
-    assert.deepEqual(names(ns, 'pods'), []);
-    assert.deepEqual(names(ns, 'configmaps'), before, "the run's ConfigMap is gone, the CronJob's stays");
-    assert.equal(kubectl(k.kubeconfig, ['-n', ns, 'get', 'cronjob', 'a-sh']).code, 0);
-  });
+  for (const [how, args, cronName] of [['--templates', ['--templates', 't-cronjob', 'a.sh'], 'a-sh'], ['the built-in templates', ['cron.sh'], 'cron-sh']] as const) {
+    it(`run of a cronjob script (${how}): one Job from the job template, owned by the CronJob, the script's exit code, its own objects cleaned up`, async () => {
+      writeFileSync(join(dir, 'cron.sh'), script('#! nix-shell -i bash -p jq\n#! nixpod kind=cronjob schedule=@daily'));
+      const ns = newNamespace(k.kubeconfig);
+      assert.equal((await nixpod(ns, 'apply', ...args)).code, 0);
+      const cron = getJson<Item>(k.kubeconfig, ['-n', ns, 'cronjob', cronName]);
+      const before = names(ns, 'configmaps');
+      const running = nixpod(ns, 'run', ...args);
+      const job = await appear(ns, 'jobs');
+      assert.equal(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
+      assert.deepEqual(job.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [['CronJob', cronName, cron.metadata.uid, true]]);
+      setPodStatus(k.kubeconfig, ns, startJobPod(k.kubeconfig, ns, job.metadata.name), finishedStatus(4));
+      setJobStatus(k.kubeconfig, ns, job.metadata.name, finishedJob({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }));
+      const r = await running;
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, new RegExp(`job/${job.metadata.name} started in namespace ${ns}`));
+      assert.deepEqual(names(ns, 'jobs'), []);
+      assert.deepEqual(names(ns, 'pods'), []);
+      assert.deepEqual(names(ns, 'configmaps'), before, "the run's ConfigMap is gone, the CronJob's stays");
+      assert.equal(kubectl(k.kubeconfig, ['-n', ns, 'get', 'cronjob', cronName]).code, 0);
+    });
+  }
 
   it('apply --prune reports nixpod objects applied without --prune, leaves them, and its kubectl line deletes them', async () => {
     const ns = newNamespace(k.kubeconfig);

@@ -80,7 +80,7 @@ async function runObjects(api: Api, s: RenderedScript, name: string, args: reado
   work = { ...work, metadata: { ...(work.metadata as object), name } as Manifest };
   if (work.kind === 'CronJob') {
     const cronName = String((work0.metadata as { name?: unknown }).name);
-    work = jobFromCronJob(work, name, api.conn.namespace, await liveUid(api, api.conn.namespace, cronName));
+    work = jobFromCronJob(work, cronName, name, api.conn.namespace, await liveUid(api, api.conn.namespace, cronName));
   }
   const spec = podSpecOf(work);
   if (args.length > 0 && spec?.containers?.[0]) spec.containers[0].args = [...(spec.containers[0].args ?? []), ...args];

@@ -53,7 +53,7 @@ function workloadChecks(path: string, r: Resolution, push: Push): void {
   const s = r.resolved.settings;
   const o = r.resolved.origins;
   if (s.kind === 'cronjob' && s.schedule === undefined) {
-    push(o.kind, 'error', 'missing-schedule', `${path} runs as a CronJob, but it has no valid schedule`, 'add schedule="0 3 * * *" to its #! nixpod line, or schedule: to nixpod.yaml');
+    push(o.kind, 'error', 'missing-schedule', `${path} runs as a CronJob, but it has no schedule`, 'add schedule="0 3 * * *" to its #! nixpod line, or schedule: to nixpod.yaml');
   }
   if (s.schedule !== undefined && /^(?:CRON_)?TZ=/.test(s.schedule)) {
     const tzSet = s.timeZone !== undefined;

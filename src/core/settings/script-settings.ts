@@ -33,6 +33,8 @@ export function scriptSettings(path: string, text: string, model: ShebangModel, 
   const line = lineSettings(own.words, path);
   const r = resolveSettings([...configLayers, line.layer]);
   const diagnostics = withPath(path, [...own.findings, ...line.findings]);
-  if (!model.error) diagnostics.push(...checkSettings(path, model, r));
+  // A schedule written on the script's line but invalid is its bad-cron finding, not also a missing one.
+  const badCron = line.findings.some((f) => f.rule === 'bad-cron');
+  if (!model.error) diagnostics.push(...checkSettings(path, model, r).filter((d) => !(badCron && d.rule === 'missing-schedule')));
   return { settings: r.resolved, diagnostics };
 }
