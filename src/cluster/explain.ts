@@ -84,7 +84,7 @@ export function explainResponse(r: ApiResponse, what: string, namespace: string,
   }
   if (r.status === 422) {
     const fields = (s.details?.causes ?? []).map((c) => c.field).filter(Boolean);
-    return { kind: 'invalid', message: `${what}: ${msg}`, hint: fields.length > 0 ? `fix ${fields.join(', ')} (in your --templates, or the script's name)` : 'fix the object (in your --templates)' };
+    return { kind: 'invalid', message: `${what}: ${msg}`, hint: fields.length > 0 ? `fix ${fields.join(', ')}: in nixpod.yaml or the script's #! nixpod lines, or in your --templates` : 'fix the object: in nixpod.yaml or the script\'s #! nixpod lines, or in your --templates' };
   }
   if (r.status === 429 || r.status >= 500) return { kind: 'other', message: `${what}: the API server kept failing (${r.status}${s.reason ? ` ${s.reason}` : ''}): ${msg}`, hint: 'nothing was left half-done: re-run the same command once the cluster is healthy' };
   return { kind: 'other', message: `${what}: ${msg} (HTTP ${r.status})`, hint: 'see the message above' };
