@@ -4,7 +4,7 @@ import { checkSettings } from './checks.js';
 import type { SettingsConfig } from './config-file.js';
 import type { Layer } from './layer.js';
 import { lineSettings } from './line-settings.js';
-import { resolveSettings } from './resolve.js';
+import { resolveSettings, type Resolution } from './resolve.js';
 import { nixpodWords } from './script-lines.js';
 import type { ResolvedSettings } from './types.js';
 
@@ -22,6 +22,24 @@ export function configLayers(config: SettingsConfig, matched: readonly number[])
   return [config.defaults, ...matched.map((i) => (config.rules[i] as SettingsConfig['rules'][number]).layer)];
 }
 
+const layerIds = new WeakMap<Layer, number>();
+let nextLayerId = 0;
+const byLayers = new Map<string, Resolution>();
+
+function layerId(l: Layer): number {
+  let id = layerIds.get(l);
+  if (id === undefined) layerIds.set(l, (id = ++nextLayerId));
+  return id;
+}
+
+/** resolveSettings of config layers plus an empty line layer, once per distinct list of layers (the results are never changed). */
+function resolveLayers(layers: readonly Layer[], empty: Layer): Resolution {
+  const key = layers.map(layerId).join(',');
+  let r = byLayers.get(key);
+  if (!r) byLayers.set(key, (r = resolveSettings([...layers, empty])));
+  return r;
+}
+
 /**
  * A script's settings: the config's layers, then its own `#! nixpod` lines;
  * and the problems of those lines and of the checks only nixpod can make.
@@ -31,7 +49,9 @@ export function configLayers(config: SettingsConfig, matched: readonly number[])
 export function scriptSettings(path: string, text: string, model: ShebangModel, configLayers: readonly Layer[]): { settings: ResolvedSettings; diagnostics: Diagnostic[] } {
   const own = nixpodWords(text);
   const line = lineSettings(own.words, path);
-  const r = resolveSettings([...configLayers, line.layer]);
+  // Most scripts have no #! nixpod lines: theirs is the resolution of the config layers alone,
+  // shared by every script that matches the same rules (and, being one object, by render's caches).
+  const r = own.words.length === 0 ? resolveLayers(configLayers, line.layer) : resolveSettings([...configLayers, line.layer]);
   const diagnostics = withPath(path, [...own.findings, ...line.findings]);
   // A schedule written on the script's line but invalid is its bad-cron finding, not also a missing one.
   const badCron = line.findings.some((f) => f.rule === 'bad-cron');
