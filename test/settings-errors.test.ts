@@ -67,6 +67,11 @@ const CASES: Case[] = [
   { name: 'bad time zone', yaml: "defaults:\n  timeZone: Mars/Olympus\n", at: 'nixpod.yaml:2:13: error', rule: 'bad-value' },
   { name: 'unknown securityContext field', yaml: 'defaults:\n  securityContext: {runAsNonroot: true}\n', at: 'nixpod.yaml:2:21: error', rule: 'unknown-key', hint: /runAsNonRoot/ },
   { name: 'unknown Nix setting', yaml: 'defaults:\n  nixConfig: {substituter: https://cache.example}\n', at: 'nixpod.yaml:2:15: warning', rule: 'unknown-nix-setting', hint: /substitute/ },
+  // Rules the API server applies (found by review: each of these was a 422 after check said 0 errors).
+  { name: 'tolerationSeconds without NoExecute', yaml: 'defaults:\n  tolerations:\n    - {key: a, operator: Equal, value: b, effect: NoSchedule, tolerationSeconds: 5}\n', at: 'nixpod.yaml:3:82: error', rule: 'bad-value' },
+  { name: 'runAsUser out of range', yaml: 'defaults:\n  securityContext: {runAsUser: -1}\n', at: 'nixpod.yaml:2:32: error', rule: 'bad-value' },
+  { name: 'fsGroup not a whole number', yaml: 'defaults:\n  podSecurityContext: {fsGroup: 1.5}\n', at: 'nixpod.yaml:2:33: error', rule: 'bad-value' },
+  { name: 'privileged but may not escalate', yaml: 'defaults:\n  securityContext: {privileged: true, allowPrivilegeEscalation: false}\n', at: 'nixpod.yaml:2:65: error', rule: 'bad-value' },
 ];
 
 describe('settings: bad input, at its place', () => {

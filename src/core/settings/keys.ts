@@ -68,7 +68,28 @@ function toleration(v: unknown, path: ValuePath): Parsed<unknown> {
   enumAt('operator', TOLERATION_OPS);
   enumAt('effect', EFFECTS);
   if (v.operator === 'Exists' && v.value !== undefined && v.value !== '') issues.push(issue([...path, 'value'], 'bad-value', "a toleration with operator Exists takes no value"));
+  // Kubernetes: "effect must be 'NoExecute' when `tolerationSeconds` is set".
+  if (v.tolerationSeconds !== undefined && v.effect !== 'NoExecute') issues.push(issue([...path, 'tolerationSeconds'], 'bad-value', 'tolerationSeconds is only for effect NoExecute (Kubernetes rejects it with any other effect)'));
+  else if (v.tolerationSeconds !== undefined && !Number.isInteger(v.tolerationSeconds)) issues.push(issue([...path, 'tolerationSeconds'], 'bad-value', 'tolerationSeconds must be a whole number of seconds'));
   return ok(v, issues);
+}
+
+const ID_FIELDS = ['runAsUser', 'runAsGroup', 'fsGroup'];
+
+/** A securityContext: known fields, user and group ids in Kubernetes' range, and no privileged container that may not escalate. */
+function securityContextOf(fields: readonly string[], what: string): (v: unknown, path?: ValuePath) => Parsed<Record<string, unknown>> {
+  const shape = objectWith(fields, what);
+  return (v, path = []) => {
+    const r = shape(v, path);
+    if (!isMap(v)) return r;
+    const issues: Issue[] = [];
+    for (const k of ID_FIELDS) {
+      const id = v[k];
+      if (id !== undefined && !(Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 2147483647)) issues.push(issue([...path, k], 'bad-value', `${k} must be a whole number from 0 to 2147483647`));
+    }
+    if (v.privileged === true && v.allowPrivilegeEscalation === false) issues.push(issue([...path, 'allowPrivilegeEscalation'], 'bad-value', 'a privileged container always may escalate: allowPrivilegeEscalation: false contradicts privileged: true (Kubernetes rejects it)'));
+    return issues.length === 0 ? r : { ...r, issues: [...r.issues, ...issues] };
+  };
 }
 
 function nixConfig(v: unknown, path: ValuePath = []): Parsed<Record<string, string>> {
@@ -115,8 +136,8 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   tolerations: listOf(toleration, 'tolerations'),
   affinity: objectWith(AFFINITY, 'affinity'),
   imagePullSecrets: listOf(pullSecret, 'Secret names'),
-  podSecurityContext: objectWith(POD_SECURITY, 'a Pod securityContext'),
-  securityContext: objectWith(CONTAINER_SECURITY, 'a container securityContext'),
+  podSecurityContext: securityContextOf(POD_SECURITY, 'a Pod securityContext'),
+  securityContext: securityContextOf(CONTAINER_SECURITY, 'a container securityContext'),
   priorityClassName: str('bad-name', dnsSubdomain),
   activeDeadlineSeconds: int(1),
   nixpkgs: str('bad-value', (v) => (v === '' || /\s/.test(v) ? 'must be a non-empty path or URL without spaces' : undefined)),
