@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
+import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
@@ -227,7 +228,3 @@ function isCancellation(e: unknown, signal: AbortSignal): boolean {
   return e === signal.reason || (e instanceof Error && (e.name === 'AbortError' || e.constructor.name === 'CancelledError'));
 }
 
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code} (${err.message.replace(/^\w+: /, '')})` : String(err.message ?? e);
-}

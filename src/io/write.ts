@@ -1,11 +1,7 @@
 import { link, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError } from '../core/errors.js';
-
-const errText = (e: unknown): string => {
-  const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code} (${err.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')})` : String(err.message ?? e);
-};
+import { errnoText } from './errno.js';
 
 /**
  * Write a set of files into `dir` as one change: all of them, or none.
@@ -17,17 +13,17 @@ const errText = (e: unknown): string => {
 export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal): Promise<string[]> {
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
-    throw new IoError(`cannot create the folder ${dir}: ${errText(e)}`, 'check the path and its permissions');
+    throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
   });
   for (const f of files) await checkTarget(join(dir, f.name));
   const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
-    throw new IoError(`cannot write to ${dir}: ${errText(e)}`, 'check that the folder is writable');
+    throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');
   });
   try {
     for (const f of files) {
       signal?.throwIfAborted();
       await writeFile(join(stage, f.name), f.content).catch((e: unknown) => {
-        throw new IoError(`cannot write ${join(dir, f.name)}: ${errText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
+        throw new IoError(`cannot write ${join(dir, f.name)}: ${errnoText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
       });
     }
     return await swapIn(dir, stage, files.map((f) => f.name));
@@ -40,7 +36,7 @@ export async function writeFilesAtomically(dir: string, files: readonly { name: 
 async function checkTarget(target: string): Promise<void> {
   const st = await lstat(target).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
-    throw new IoError(`cannot write ${target}: ${errText(e)}`, 'check the folder and its permissions');
+    throw new IoError(`cannot write ${target}: ${errnoText(e)}`, 'check the folder and its permissions');
   });
   if (st && !st.isFile()) throw new IoError(`cannot write ${target}: it exists and is not a regular file`, 'move it out of the way, or write to another folder');
 }
@@ -63,7 +59,7 @@ async function swapIn(dir: string, stage: string, names: readonly string[]): Pro
     }
   } catch (e) {
     for (const d of done.reverse()) await (d.backup ? rename(d.backup, d.target) : rm(d.target, { force: true })).catch(() => undefined);
-    throw new IoError(`cannot replace files in ${dir}: ${errText(e)}`, `nothing in ${dir} was changed: check its permissions, then run again`);
+    throw new IoError(`cannot replace files in ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: check its permissions, then run again`);
   }
   return done.map((d) => d.target);
 }
