@@ -1,4 +1,5 @@
 import { NixpodError } from '../core/errors.js';
+import { appendTo } from '../core/group.js';
 import { CancelledError, describeAbort, isTimeout } from './cancel.js';
 import type { ApiResponse } from './http.js';
 import { TransportError } from './http.js';
@@ -119,7 +120,7 @@ function conflictText(msg: string, causes: NonNullable<Status['details']>['cause
   const lines = msg.split('\n');
   if (lines.length > 1) return lines.map((l) => l.trim()).filter(Boolean).join(' ').replace(/:\s*-\s+/g, ': ').replace(/\s+-\s+/g, ', ').replace(/([^:]) (conflicts? with ")/g, '$1; $2');
   const byManager = new Map<string, string[]>();
-  for (const c of causes ?? []) if (c.field) byManager.set(c.message ?? '', [...(byManager.get(c.message ?? '') ?? []), c.field]);
+  for (const c of causes ?? []) if (c.field) appendTo(byManager, c.message ?? '', c.field);
   if (byManager.size === 0 || /: \./.test(msg)) return msg;
   return `${msg}: ${[...byManager].map(([m, f]) => `${m}: ${f.join(', ')}`).join('; ')}`;
 }

@@ -1,4 +1,5 @@
 import { objectPath, describe, type DryRun, type ObjectResult } from './apply.js';
+import { appendTo } from '../core/group.js';
 import { PART_OF, requireMembers } from './applyset.js';
 import { explainError, explainResponse, readJson } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
@@ -75,7 +76,7 @@ export async function configMapUsers(api: Api, namespace: string, deleting: read
       const owner = controlledBy(item);
       const why = stillUsing(item);
       if (!why || gone.has(`${kind}/${name}`) || (owner && gone.has(`${owner.kind}/${owner.name}`))) continue;
-      for (const cm of mountedConfigMaps(podSpecOf(item as unknown as Manifest))) users.set(cm, [...(users.get(cm) ?? []), `${describe(kind, name)} (${why})`]);
+      for (const cm of mountedConfigMaps(podSpecOf(item as unknown as Manifest))) appendTo(users, cm, `${describe(kind, name)} (${why})`);
     }
   }
   return users;

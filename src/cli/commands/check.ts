@@ -1,4 +1,5 @@
 import { compareDiagnostics, countBySeverity, type Diagnostic } from '../../core/diagnostic.js';
+import { appendTo } from '../../core/group.js';
 import { summarizeShebang } from '../../core/shebang/parse.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -32,11 +33,7 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
 
 export function checkReport(run: CheckRun): object {
   const byPath = new Map<string, Diagnostic[]>();
-  for (const d of run.diagnostics) {
-    const list = byPath.get(d.path);
-    if (list) list.push(d);
-    else byPath.set(d.path, [d]);
-  }
+  for (const d of run.diagnostics) appendTo(byPath, d.path, d);
   return {
     scripts: run.scripts.map((s) => ({ path: s.path, shebang: summarizeShebang(s.model), diagnostics: byPath.get(s.path) ?? [] })),
     summary: { ...countBySeverity(run.diagnostics), skipped: run.skipped },

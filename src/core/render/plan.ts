@@ -1,4 +1,5 @@
 import type { CheckedScript } from '../check/script.js';
+import { appendTo } from '../group.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
 import { dataLayout } from './context.js';
 import { baseNameFor, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
@@ -9,7 +10,7 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
   for (const s of scripts) {
     if (s.skipped) continue;
     const base = baseNameFor(s.fileName);
-    byBase.set(base, [...(byBase.get(base) ?? []), s]);
+    appendTo(byBase, base, s);
   }
   const out: Diagnostic[] = [];
   for (const [base, group] of byBase) {
