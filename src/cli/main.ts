@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
+import { CancelledError } from '../cluster/cancel.js';
 import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
@@ -225,6 +226,6 @@ export function reportFailure(e: unknown, io: Pick<CliIo, 'stderr'>): number {
 
 /** What an aborted signal throws: its reason itself (throwIfAborted), an AbortError, or nixpod's CancelledError. */
 function isCancellation(e: unknown, signal: AbortSignal): boolean {
-  return e === signal.reason || (e instanceof Error && (e.name === 'AbortError' || e.constructor.name === 'CancelledError'));
+  return e === signal.reason || e instanceof CancelledError || (e instanceof Error && e.name === 'AbortError');
 }
 
