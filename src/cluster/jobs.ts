@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { objectPath } from './apply.js';
-import { abortableSleep, CancelledError, isTimeout } from './cancel.js';
+import { abortableSleep, CancelledError, isTimeout, lifetime } from './cancel.js';
 import { explainError, explainResponse, readJson, type Explained } from './explain.js';
 import type { Api } from './http.js';
 import { followLog } from './logs.js';
@@ -56,7 +56,7 @@ export async function waitForJobs(api: Api, namespace: string, jobs: readonly { 
   const outcomes = new Map<string, PodOutcome>(jobs.map((j) => [j.name, jobOutcome(j.script, j.name, {}, [])]));
   const streams: Promise<void>[] = [];
   const stop = new AbortController();
-  const streamSignal = AbortSignal.any([o.signal, stop.signal]);
+  const streamSignal = lifetime(o.signal, undefined, stop.signal).signal;
   setMaxListeners(0, streamSignal, o.signal);
   // Each Pod as last seen, for its log stream to know when it has ended.
   const seen = new Map<string, JobPod>();

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { objectPath } from './apply.js';
-import { abortableSleep, CancelledError, isTimeout } from './cancel.js';
+import { abortableSleep, CancelledError, isTimeout, lifetime } from './cancel.js';
 import { explainError, explainResponse, readJson, type Explained } from './explain.js';
 import type { Api } from './http.js';
 import { followLog } from './logs.js';
@@ -78,7 +78,7 @@ export async function waitForPods(api: Api, namespace: string, pods: readonly { 
   const outcomes = new Map<string, PodOutcome>(pods.map((p) => [p.name, podOutcome(p.script, p.name, { status: { phase: 'Pending' } })]));
   const streams: Promise<void>[] = [];
   const stop = new AbortController();
-  const streamSignal = AbortSignal.any([o.signal, stop.signal]);
+  const streamSignal = lifetime(o.signal, undefined, stop.signal).signal;
   setMaxListeners(0, streamSignal, o.signal);
   let error: Explained | undefined;
   try {
