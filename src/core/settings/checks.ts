@@ -1,8 +1,8 @@
 import { finding, type Diagnostic } from '../diagnostic.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import type { Word } from '../shebang/shellwords.js';
-import { requestsAboveLimits } from './keys.js';
 import type { Resolution } from './resolve.js';
+import { resourceProblems } from './resource-rules.js';
 import type { Origin } from './types.js';
 
 // What `nix-shell --pure` keeps without --keep (nix-build.cc), and what the Pod has without any setting.
@@ -48,7 +48,7 @@ export function checkSettings(path: string, model: ShebangModel, r: Resolution):
 
 type Push = (o: Origin | undefined, sev: 'error' | 'warning', rule: string, msg: string, hint?: string) => void;
 
-/** A CronJob needs a schedule; a request above its limit is refused. */
+/** A CronJob needs a schedule; resources the API server refuses (see resource-rules.ts). */
 function workloadChecks(path: string, r: Resolution, push: Push): void {
   const s = r.resolved.settings;
   const o = r.resolved.origins;
@@ -59,9 +59,7 @@ function workloadChecks(path: string, r: Resolution, push: Push): void {
     const tzSet = s.timeZone !== undefined;
     push(o.schedule, tzSet ? 'error' : 'warning', 'bad-cron', tzSet ? 'the schedule names a time zone (TZ=…) and timeZone is set too: Kubernetes refuses both' : 'a TZ= prefix in the schedule is not supported by Kubernetes', 'remove TZ=… from the schedule and set timeZone');
   }
-  for (const k of requestsAboveLimits(s.resources ?? {})) {
-    push(o.resources, 'error', 'request-above-limit', `the ${k} request (${s.resources?.requests?.[k]}) is above its limit (${s.resources?.limits?.[k]}): Kubernetes refuses the Pod`, 'lower the request or raise the limit');
-  }
+  for (const p of resourceProblems(s.resources ?? {})) push(o.resources, 'error', p.rule, p.message, p.hint);
 }
 
 function origin0(path: string): Origin {

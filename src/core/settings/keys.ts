@@ -1,10 +1,12 @@
 import { NIX_SETTINGS } from '../shebang/nix-settings.js';
 import { closestMatch } from '../suggest.js';
 import type { ResourceRequirements, Settings } from './types.js';
+import { checkAffinity } from './affinity.js';
 import { checkCron } from './cron.js';
+import { checkSysctls } from './sysctls.js';
 import { parseEnv, parseEnvFrom } from './env.js';
 import { bad, issue, isMap, ok, type Issue, type Parsed, type ValuePath } from './issues.js';
-import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, quantityValue, resourceName, timeZone } from './validate.js';
+import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, resourceName, timeZone } from './validate.js';
 import { bool, int, knownFields, listOf, objectWith, oneOf, str, stringMap, wrongType } from './values.js';
 
 export type SettingKey = keyof Settings;
@@ -45,11 +47,6 @@ function resources(v: unknown, path: ValuePath = []): Parsed<ResourceRequirement
   return ok(out, issues);
 }
 
-/** Kubernetes refuses a request above its limit: checked on the merged settings. */
-export function requestsAboveLimits(r: ResourceRequirements): string[] {
-  return Object.entries(r.requests ?? {}).filter(([k, q]) => r.limits?.[k] !== undefined && quantityValue(q) > quantityValue(r.limits[k] as string)).map(([k]) => k);
-}
-
 const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'];
 const AFFINITY = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
 /** The fields nixpod checks inside structured settings (the schema test compares them with the JSON Schema). */
@@ -87,6 +84,7 @@ function securityContextOf(fields: readonly string[], what: string): (v: unknown
       const id = v[k];
       if (id !== undefined && !(Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 2147483647)) issues.push(issue([...path, k], 'bad-value', `${k} must be a whole number from 0 to 2147483647`));
     }
+    if (v.sysctls !== undefined) issues.push(...checkSysctls(v.sysctls, [...path, 'sysctls']));
     if (v.privileged === true && v.allowPrivilegeEscalation === false) issues.push(issue([...path, 'allowPrivilegeEscalation'], 'bad-value', 'a privileged container always may escalate: allowPrivilegeEscalation: false contradicts privileged: true (Kubernetes rejects it)'));
     return issues.length === 0 ? r : { ...r, issues: [...r.issues, ...issues] };
   };
@@ -134,7 +132,7 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   resources,
   nodeSelector: stringMap('bad-label', labelKey, labelValue),
   tolerations: listOf(toleration, 'tolerations'),
-  affinity: objectWith(AFFINITY, 'affinity'),
+  affinity: (v, path = []) => (isMap(v) ? ok(v, checkAffinity(v, path)) : bad(...checkAffinity(v, path))),
   imagePullSecrets: listOf(pullSecret, 'Secret names'),
   podSecurityContext: securityContextOf(POD_SECURITY, 'a Pod securityContext'),
   securityContext: securityContextOf(CONTAINER_SECURITY, 'a container securityContext'),
