@@ -1,10 +1,7 @@
-import { setMaxListeners } from 'node:events';
 import { objectPath } from './apply.js';
-import { abortableSleep, CancelledError, isTimeout, lifetime } from './cancel.js';
-import { explainError, explainResponse, readJson, type Explained } from './explain.js';
 import type { Api } from './http.js';
-import { followLog } from './logs.js';
-import { done, latestEvents, podOutcome, waitForPods, type PodJson, type PodOutcome, type WaitOptions, type WaitResult } from './pods.js';
+import { podOutcome, waitForPods, type PodJson } from './pods.js';
+import { done, listItems, waitLoop, type Item, type PodOutcome, type WaitOptions, type WaitResult } from './wait-loop.js';
 
 export interface JobJson {
   metadata?: { name?: string; uid?: string };
@@ -40,11 +37,7 @@ const byAge = (a: JobPod, b: JobPod) => (a.metadata?.creationTimestamp ?? '').lo
 /** Pods of each Job: those labelled with its uid (the Job controller's controller-uid label), oldest first. */
 async function jobPods(api: Api, namespace: string, uids: readonly string[], signal: AbortSignal): Promise<Map<string, JobPod[]>> {
   const out = new Map<string, JobPod[]>();
-  for (const uid of uids) {
-    const r = await api.send({ method: 'GET', path: objectPath('Pod', namespace), query: { labelSelector: `controller-uid=${uid}` } }, { signal });
-    if (r.status !== 200) throw Object.assign(new Error('list pods'), { response: r });
-    out.set(uid, (readJson<{ items?: JobPod[] }>(r, 'list pods').items ?? []).sort(byAge));
-  }
+  for (const uid of uids) out.set(uid, (await listItems<JobPod>(api, objectPath('Pod', namespace), { labelSelector: `controller-uid=${uid}` }, 'list pods', signal)).sort(byAge));
   return out;
 }
 
@@ -52,55 +45,27 @@ async function jobPods(api: Api, namespace: string, uids: readonly string[], sig
  * Wait until every Job is Complete or Failed (its conditions), following its
  * Pods as they come (a retry is another Pod, with a log of its own).
  */
-export async function waitForJobs(api: Api, namespace: string, jobs: readonly { script: string; name: string }[], o: WaitOptions): Promise<WaitResult> {
-  const outcomes = new Map<string, PodOutcome>(jobs.map((j) => [j.name, jobOutcome(j.script, j.name, {}, [])]));
-  const streams: Promise<void>[] = [];
-  const stop = new AbortController();
-  const streamSignal = lifetime(o.signal, undefined, stop.signal).signal;
-  setMaxListeners(0, streamSignal, o.signal);
+export function waitForJobs(api: Api, namespace: string, jobs: readonly Item[], o: WaitOptions): Promise<WaitResult> {
   // Each Pod as last seen, for its log stream to know when it has ended.
   const seen = new Map<string, JobPod>();
-  let error: Explained | undefined;
-  try {
-    for (const started = new Set<string>(); ; await abortableSleep(o.pollMs ?? 250, o.signal)) {
-      const r = await api.send({ method: 'GET', path: objectPath('Job', namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } }, { signal: o.signal });
-      if (r.status !== 200) {
-        error = explainResponse(r, 'cannot follow the Jobs: list jobs', namespace, { command: 'wait' });
-        break;
+  const initial = (j: Item) => jobOutcome(j.script, j.name, {}, []);
+  return waitLoop(api, namespace, 'Jobs', jobs, o, initial, async ({ outcomes, follow }) => {
+    const items = await listItems<JobJson>(api, objectPath('Job', namespace), { labelSelector: 'app.kubernetes.io/managed-by=nixpod' }, 'list jobs', o.signal);
+    const live = new Map(items.map((j) => [j.metadata?.name ?? '', j]));
+    const pods = await jobPods(api, namespace, jobs.map((j) => live.get(j.name)?.metadata?.uid).filter((u): u is string => !!u), o.signal);
+    for (const j of jobs) {
+      const job = live.get(j.name);
+      const own = pods.get(job?.metadata?.uid ?? '') ?? [];
+      outcomes.set(j.name, jobOutcome(j.script, j.name, job, own));
+      for (const p of own) {
+        const name = p.metadata?.name ?? '';
+        seen.set(name, p);
+        if (podOutcome(j.script, name, p).phase === 'Pending') continue;
+        const ended = () => done(podOutcome(j.script, name, seen.get(name))) || done(outcomes.get(j.name));
+        follow(name, j.script, p.spec?.containers?.[0]?.name ?? 'main', ended);
       }
-      const live = new Map((readJson<{ items?: JobJson[] }>(r, 'list jobs').items ?? []).map((j) => [j.metadata?.name ?? '', j]));
-      const pods = await jobPods(api, namespace, jobs.map((j) => live.get(j.name)?.metadata?.uid).filter((u): u is string => !!u), o.signal);
-      for (const j of jobs) {
-        const job = live.get(j.name);
-        const own = pods.get(job?.metadata?.uid ?? '') ?? [];
-        outcomes.set(j.name, jobOutcome(j.script, j.name, job, own));
-        for (const p of own) seen.set(p.metadata?.name ?? '', p);
-        if (o.onLog) for (const p of own) startLog(p, j, started);
-      }
-      if (jobs.every((j) => done(outcomes.get(j.name)))) break;
     }
-  } catch (e) {
-    const r = (e as { response?: Parameters<typeof explainResponse>[0] }).response;
-    if (r) error = explainResponse(r, 'cannot follow the Jobs: list pods', namespace, { command: 'wait' });
-    else if (!(e instanceof CancelledError)) error = explainError(e, 'cannot follow the Jobs', api.conn.server);
-  }
-  if (error) stop.abort('the wait failed');
-  await Promise.all(streams);
-  const result = jobs.map((j) => outcomes.get(j.name) as PodOutcome);
-  if (!error && (!o.signal.aborted || isTimeout(o.signal.reason))) {
-    const signal = AbortSignal.timeout(10_000);
-    for (const out of result) if (!done(out)) out.events = await latestEvents(api, namespace, out.name, signal);
-  }
-  return { outcomes: result, ...(error ? { error } : {}) };
-
-  function startLog(p: JobPod, j: { script: string; name: string }, started: Set<string>): void {
-    const name = p.metadata?.name ?? '';
-    if (!o.onLog || started.has(name) || podOutcome(j.script, name, p).phase === 'Pending') return;
-    started.add(name);
-    const ended = () => done(podOutcome(j.script, name, seen.get(name))) || done(outcomes.get(j.name));
-    const onLine = o.onLog.bind(undefined, j.script);
-    streams.push(followLog(api, namespace, name, { container: p.spec?.containers?.[0]?.name ?? 'main', onLine, onNote: o.onNote ?? (() => undefined), ended, signal: streamSignal, idleMs: o.idleMs ?? 60_000 }));
-  }
+  });
 }
 
 /** Pods and Jobs together: each followed its own way, the outcomes in the order asked. */
