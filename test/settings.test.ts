@@ -172,3 +172,45 @@ describe('settings: the bundled examples', () => {
     assert.equal(backup?.env.find((e) => e.name === 'PGPASSWORD')?.valueFrom?.secretKeyRef?.name, 'pg-auth');
   });
 });
+
+describe('settings: name and namePrefix keep scripts of the same file name apart', () => {
+  const DEPLOY = (env: string) => script('#! nix-shell -i bash -p hello', `echo ${env}\n`);
+  const names = (yaml: string) => [...yaml.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
+
+  it('two deploy.sh in two folders collide; the hint names namePrefix and name=', async () => {
+    const dir = tempTree({ '.git/HEAD': '', 'prod/deploy.sh': DEPLOY('prod'), 'staging/deploy.sh': DEPLOY('staging') });
+    const r = await runCli(['render', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /prod\/deploy\.sh:1:1: error: base name 'deploy-sh' .* also produced by staging\/deploy\.sh \[duplicate-name\]\n {2}hint: set namePrefix: in a nixpod\.yaml of one folder/);
+  });
+
+  it('namePrefix in a folder\'s nixpod.yaml and name= on a line: names, labels, -o files and the CronJob name follow', async () => {
+    const dir = tempTree({
+      '.git/HEAD': '',
+      'prod/nixpod.yaml': 'defaults:\n  namePrefix: prod-\n  kind: cronjob\n  schedule: "@daily"\n',
+      'prod/deploy.sh': DEPLOY('prod'),
+      'staging/deploy.sh': script('#! nix-shell -i bash -p hello\n#! nixpod name=stage-deploy', 'echo staging\n'),
+    });
+    const r = await runCli(['render', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const all = names(r.stdout);
+    assert.equal(all.filter((n) => n === 'prod-deploy-sh').length, 1, 'the CronJob is named by its base alone');
+    assert.ok(all.some((n) => /^prod-deploy-sh-[0-9a-f]{10}$/.test(n ?? '')), all.join(' '));
+    assert.ok(all.some((n) => /^stage-deploy-[0-9a-f]{10}$/.test(n ?? '')), all.join(' '));
+    assert.match(r.stdout, /nixpod\.dev\/script: stage-deploy\n/);
+    const out = join(dir, 'out');
+    assert.equal((await runCli(['render', '.', '-o', out], dir)).code, 0);
+    const { readdirSync } = await import('node:fs');
+    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort(), ['prod-deploy-sh.yaml', 'stage-deploy.yaml']);
+  });
+
+  it('a name that is no DNS label, or too long for the hash, is an error at its word', async () => {
+    const dir = tempTree({ '.git/HEAD': '', 'a.sh': withLines('#! nixpod name=Deploy_1'), 'b.sh': withLines(`#! nixpod name=${'a'.repeat(53)}`), 'nixpod.yaml': 'defaults:\n  namePrefix: -x\n' });
+    const r = await runCli(['check', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^a\.sh:3:16: error: 'Deploy_1' must be lowercase .*\[bad-name\]$/m);
+    assert.match(r.stdout, /^b\.sh:3:16: error: 'a{53}' must be at most 52 characters .*\[bad-name\]$/m);
+    assert.match(r.stdout, /^nixpod\.yaml:2:15: error: '-x' must be lowercase .*\[bad-name\]$/m);
+  });
+});

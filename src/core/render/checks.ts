@@ -2,7 +2,7 @@ import type { CheckedScript } from '../check/script.js';
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import type { Settings } from '../settings/types.js';
-import { baseNameFor } from './names.js';
+import { scriptBase } from './names.js';
 import { effectiveSettings, MANAGED_BY, nixEnv, pinsNixpkgs, type RenderOptions } from './settings-context.js';
 
 /** The annotation keys nixpod writes itself (see context.ts). */
@@ -48,7 +48,7 @@ function checkOne(script: CheckedScript, opts: RenderOptions): Diagnostic[] {
   for (const [k, v] of Object.entries(s.nixConfig)) {
     if (k === '' || /[=\s]/.test(k) || /[\r\n]/.test(v)) report('nixConfig', 'error', 'bad-nix-config', `nixConfig ${JSON.stringify(k)}: a Nix setting is one line, key = value`, 'give one value per key, without line breaks (lists are space-separated)');
   }
-  const base = baseNameFor(script.fileName);
+  const base = scriptBase(script.fileName, script.settings?.settings);
   const own: Record<string, string> = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
   for (const k of Object.keys(s.labels)) {
     if (Object.hasOwn(own, k) && s.labels[k] !== own[k]) report('labels', 'warning', 'own-label', `label ${k} is nixpod's own: its value stays ${JSON.stringify(own[k])}`, `remove ${k} from labels`);

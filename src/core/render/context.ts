@@ -2,7 +2,7 @@ import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
 import type { WorkloadKind } from '../settings/types.js';
-import { baseNameFor, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
+import { scriptBase, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
 import { MANAGED_BY, pinsNixpkgs, settingsCache, withOwnKeys, type RenderOptions, type SettingsContext, type SettingsParts } from './settings-context.js';
 
 export { DEFAULT_IMAGE, type RenderOptions } from './settings-context.js';
@@ -98,7 +98,7 @@ export function buildContext(
   hashers: (kind: WorkloadKind) => ScriptHasher,
   settingsOf: (resolved: CheckedScript['settings'], pinned: boolean) => SettingsParts = settingsCache(opts),
 ): { readonly context: TemplateContext; entries: DataEntry[]; pieces: [ScriptValues, SettingsContext] } {
-  const base = baseNameFor(script.fileName);
+  const base = scriptBase(script.fileName, script.settings?.settings);
   const sh = summarizeShebang(script.model);
   const b = script.bundle;
   const files = b ? b.files : [];

@@ -24,6 +24,11 @@ export function baseNameFor(fileName: string): string {
   return `${head || 'script'}-${tag}`;
 }
 
+/** The base of a script's names: its settings' `name` (or the file name's base), after its `namePrefix`. */
+export function scriptBase(fileName: string, settings?: { name?: string; namePrefix?: string }): string {
+  return `${settings?.namePrefix ?? ''}${settings?.name ?? baseNameFor(fileName)}`;
+}
+
 /** Kubernetes' rules (IsDNS1123Label; IsConfigMapKey; a label value; a volume item path). */
 const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const KEY_OK = /^[-._a-zA-Z0-9]+$/;

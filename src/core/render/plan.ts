@@ -2,14 +2,14 @@ import type { CheckedScript } from '../check/script.js';
 import { appendTo } from '../group.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
 import { dataLayout } from './context.js';
-import { baseNameFor, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
+import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
 
-/** Two scripts whose file names give the same base (rare: see baseNameFor) would collide in labels and `-o` files. */
+/** Two scripts with the same base (the same file name in two folders, or the same `name`) would collide in labels, `-o` files and CronJob names. */
 export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnostic[] {
   const byBase = new Map<string, CheckedScript[]>();
   for (const s of scripts) {
     if (s.skipped) continue;
-    const base = baseNameFor(s.fileName);
+    const base = scriptBase(s.fileName, s.settings?.settings);
     appendTo(byBase, base, s);
   }
   const out: Diagnostic[] = [];
@@ -17,7 +17,7 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
     if (group.length < 2) continue;
     for (const s of group) {
       const others = group.filter((o) => o !== s).map((o) => o.path).join(', ');
-      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${others}`, 'rename one of the files, or render them in separate runs')]));
+      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${others}`, 'set namePrefix: in a nixpod.yaml of one folder (e.g. namePrefix: prod-), or name= on a #! nixpod line of one script')]));
     }
   }
   return out;
@@ -33,13 +33,13 @@ export function checkNameRules(scripts: readonly CheckedScript[]): Diagnostic[] 
   const out: Diagnostic[] = [];
   for (const s of scripts) {
     const problems: string[] = [];
-    const base = baseNameFor(s.fileName);
+    const base = scriptBase(s.fileName, s.settings?.settings);
     if (!isDnsLabel(`${base}-${'0'.repeat(HASH_LENGTH)}`)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
     if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
     const { keys, paths } = dataLayout(s);
     for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
     for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
-    for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..)')]));
+    for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..), or set name= on a #! nixpod line')]));
   }
   return out;
 }

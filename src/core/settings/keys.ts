@@ -118,9 +118,20 @@ function pullSecret(v: unknown, path: ValuePath): Parsed<string> {
 
 const labelKey = qualifiedName;
 
+/** Room for '-' and the 10-hex content hash in a 63-character name. */
+const BASE_MAX = 52;
+function baseName(v: string): string | undefined {
+  return v.length > BASE_MAX ? `must be at most ${BASE_MAX} characters (the name gets '-' and a 10-character hash)` : dnsLabel(v);
+}
+function namePrefix(v: string): string | undefined {
+  return /^[a-z0-9][-a-z0-9]*$/.test(v) && v.length < BASE_MAX ? undefined : "must be lowercase letters, digits and '-', starting with a letter or digit (e.g. prod-)";
+}
+
 /** Every key of nixpod.yaml's settings (the same names as Settings), and how its value is read. */
 export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   kind: oneOf(['pod', 'job', 'cronjob']),
+  name: str('bad-name', baseName),
+  namePrefix: str('bad-name', namePrefix),
   namespace: str('bad-name', dnsLabel),
   image: str('bad-value', imageName),
   labels: stringMap('bad-label', labelKey, labelValue),

@@ -43,6 +43,10 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** The resolved settings of one script; absent keys mean "not set" (the template leaves the field out). */
 export interface Settings {
   kind: WorkloadKind;
+  /** The base of the object names, labels and -o file (default: from the file name). */
+  name?: string;
+  /** Put before the base (kustomize's namePrefix): one folder's nixpod.yaml keeps its scripts apart from another's. */
+  namePrefix?: string;
   namespace?: string;
   image?: string;
   /** Added to every object's labels and annotations (nixpod's own keys win). */
