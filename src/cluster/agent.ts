@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { hostOf } from './proxy.js';
+import { socksConnect } from './socks.js';
 
 /** The one agent of an Api: keep-alive sockets, through the connection's proxy when it has one. */
 export function agentFor(conn: { proxy?: URL | undefined }, opts: AgentOptions = { keepAlive: true, maxSockets: 32 }): Agent {
@@ -16,7 +17,7 @@ export const requestHost = hostOf;
 type Callback = (err: Error | null, stream: Duplex) => void;
 
 /**
- * HTTPS through an HTTP CONNECT tunnel, as Go's transport does it: CONNECT
+ * HTTPS through a proxy: a SOCKS5 one (socks.ts), or an HTTP CONNECT tunnel, as Go's transport does it: CONNECT
  * host:port (with Proxy-Authorization from the proxy URL's user info), then
  * TLS to the API server inside the tunnel. An https:// proxy is itself
  * reached over TLS, trusting what the cluster trusts (Go reuses the
@@ -35,6 +36,10 @@ export class TunnelAgent extends Agent {
     const host = options.host ?? options.hostname ?? 'localhost';
     const target = `${host.includes(':') ? `[${host}]` : host}:${String(options.port ?? 443)}`;
     const p = this.proxy;
+    if (p.protocol.startsWith('socks')) {
+      socksConnect(p, host.replace(/^\[(.*)\]$/, '$1'), Number(options.port ?? 443), (err, socket) => (err ? cb(err, undefined as unknown as Duplex) : cb(null, tlsConnect({ ...(options as ConnectionOptions), socket }))));
+      return undefined;
+    }
     const auth = p.username !== '' ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`).toString('base64')}` } : {};
     const req: ClientRequest = (p.protocol === 'https:' ? httpsRequest : httpRequest)({
       host: hostOf(p),

@@ -13,8 +13,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const envAny = (env: Env, ...names: string[]): string => names.map((n) => env[n]).find((v) => v !== undefined && v !== '') ?? '';
 
+/**
+ * The schemes Go takes for a proxy from the environment (socks5h: as socks5,
+ * the proxy resolves names either way); a kubeconfig's proxy-url takes
+ * http, https and socks5 only (client-go's validation, as kubectl says it).
+ */
+const ENV_SCHEMES = ['http:', 'https:', 'socks5:', 'socks5h:'];
+const KUBECONFIG_SCHEMES = ['http:', 'https:', 'socks5:'];
+
 /** Go's parseProxy: a bare `host:port` means http://host:port. */
-export function parseProxyUrl(raw: string, where: string): URL {
+export function parseProxyUrl(raw: string, where: string, schemes = ENV_SCHEMES): URL {
   let u: URL | undefined;
   try {
     u = new URL(raw);
@@ -29,9 +37,9 @@ export function parseProxyUrl(raw: string, where: string): URL {
       throw new ClusterError(`${where}: invalid proxy address ${JSON.stringify(raw)}`, 'give a URL such as http://proxy.example:3128');
     }
   }
-  if (!['http:', 'https:'].includes(u.protocol)) {
-    const socks = u.protocol.startsWith('socks');
-    throw new ClusterError(`${where}: proxy ${JSON.stringify(raw)}: ${socks ? 'SOCKS proxies are not supported by nixpod' : `unsupported scheme ${JSON.stringify(u.protocol.slice(0, -1))}, must be http or https`}`, socks ? 'use an HTTP(S) proxy (CONNECT), or a tunnel such as ssh -L' : 'use http:// or https://');
+  if (!schemes.includes(u.protocol)) {
+    const names = schemes.map((x) => x.slice(0, -1));
+    throw new ClusterError(`${where}: proxy ${JSON.stringify(raw)}: unsupported scheme ${JSON.stringify(u.protocol.slice(0, -1))}, must be ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`, `use ${names.map((n) => `${n}://`).join(', ')}`);
   }
   return u;
 }
@@ -45,7 +53,7 @@ export function proxyFor(server: URL, proxyUrl: string | undefined, env: Env, wh
 }
 
 function chooseProxy(server: URL, proxyUrl: string | undefined, env: Env, where: string): URL | undefined {
-  if (proxyUrl) return parseProxyUrl(proxyUrl, `${where}: proxy-url`);
+  if (proxyUrl) return parseProxyUrl(proxyUrl, `${where}: proxy-url`, KUBECONFIG_SCHEMES);
   const raw = server.protocol === 'https:' ? envAny(env, 'HTTPS_PROXY', 'https_proxy') : envAny(env, 'HTTP_PROXY', 'http_proxy');
   if (raw === '') return undefined;
   if (server.protocol === 'http:' && env.REQUEST_METHOD) return undefined; // Go refuses HTTP_PROXY under CGI

@@ -49,8 +49,11 @@ describe('NO_PROXY and proxy choice follow Go (golang.org/x/net/http/httpproxy)'
     assert.equal(proxyFor(new URL('http://localhost:8080'), undefined, { HTTP_PROXY: 'http://a:1' }, 'x'), undefined);
     assert.equal(proxyFor(new URL('https://[::1]:6443'), undefined, { HTTPS_PROXY: 'http://a:1' }, 'x'), undefined);
     assert.equal(proxyFor(new URL('https://127.0.0.1:6443'), 'http://p:3128', { NO_PROXY: '*' }, 'x')?.host, 'p:3128');
-    assert.throws(() => proxyFor(s, 'socks5://p:1080', {}, 'cluster "c"'), /cluster "c": proxy-url: proxy "socks5:\/\/p:1080": SOCKS proxies are not supported/);
-    assert.throws(() => proxyFor(s, 'ftp://p:21', {}, 'c'), /unsupported scheme "ftp", must be http or https/);
+    assert.equal(proxyFor(s, 'socks5://u:p@p:1080', {}, 'cluster "c"')?.href, 'socks5://u:p@p:1080');
+    assert.throws(() => proxyFor(s, 'socks5h://p:1080', {}, 'cluster "c"'), /cluster "c": proxy-url: proxy "socks5h:\/\/p:1080": unsupported scheme "socks5h", must be http, https or socks5/);
+    assert.equal(proxyFor(s, undefined, { HTTPS_PROXY: 'socks5h://p:1080' }, 'x')?.protocol, 'socks5h:');
+    assert.throws(() => proxyFor(s, undefined, { HTTPS_PROXY: 'socks4://p:1080' }, 'x'), /HTTPS_PROXY: proxy "socks4:\/\/p:1080": unsupported scheme "socks4", must be http, https, socks5 or socks5h/);
+    assert.throws(() => proxyFor(s, 'ftp://p:21', {}, 'c'), /unsupported scheme "ftp", must be http, https or socks5/);
   });
 });
 

@@ -111,9 +111,9 @@ describe('connecting through proxies and over IPv6', () => {
       assert.equal(refused.code, 3);
       assert.match(refused.stderr, new RegExp(`cannot reach the API server: proxy http://127.0.0.1:\\d+ refused CONNECT 127.0.0.1:${port()}: 407`));
       assert.doesNotMatch(refused.stderr, /wrong|internal|\n\s+at /, 'no password, no stack trace');
-      const socks = await apply([{ 'proxy-url': 'socks5://127.0.0.1:1080' }]);
+      const socks = await apply([{ 'proxy-url': 'socks4://127.0.0.1:1080' }]);
       assert.equal(socks.code, 3);
-      assert.match(socks.stderr, /cluster "c" in kubeconfig .*kc: proxy-url: proxy "socks5:\/\/127.0.0.1:1080": SOCKS proxies are not supported/);
+      assert.match(socks.stderr, /cluster "c" in kubeconfig .*kc: proxy-url: proxy "socks4:\/\/127.0.0.1:1080": unsupported scheme "socks4", must be http, https or socks5/);
     } finally {
       await proxy.close();
     }
