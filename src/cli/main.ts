@@ -77,12 +77,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--image <image>', 'container image for the Pods')
     .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
-    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
+    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string }) => {
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean }) => {
+      if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check };
       setCode(await runRender(opts, io));
     });
   const apply = program
