@@ -41,8 +41,8 @@ export async function checkOutputDir(outputDir: string, manifests: readonly Outp
     io.stderr(`${outputDir} is up to date (${plural(current, 'file')})\n`);
     return EXIT.ok;
   }
-  const width = Math.max(...changes.map((c) => c.state.length));
-  io.stdout(changes.map((c) => `${c.state.padEnd(width)}  ${join(outputDir, c.name)}\n`).join(''));
+  // One width for every state ('missing' is the longest), so the paths line up from run to run.
+  io.stdout(changes.map((c) => `${c.state.padEnd(7)}  ${join(outputDir, c.name)}\n`).join(''));
   const count = (s: string): number => changes.filter((c) => c.state === s).length;
   const parts = (['stale', 'missing', 'extra'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
   io.stderr(`${outputDir} is out of date: ${parts.join(', ')} (${plural(current, 'file')} current)\n  hint: run the same nixpod render without --check to update it\n`);
