@@ -65,7 +65,7 @@ describe('the built CLI', () => {
     const dir = tempTree({ 'a.sh': good, 'sub/b.py': script('#! nix-shell -i python3 -p python3') });
     const r = spawnCli(['render', '-o', 'out', '.'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['a-sh.yaml', 'b-py.yaml']);
+    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['a-sh.yaml', 'b-py.yaml', 'kustomization.yaml']);
     const docs = parseAllDocuments(readFileSync(join(dir, 'out/b-py.yaml'), 'utf8')).map((d) => d.toJS());
     assert.equal(docs[0].data['b.py'], script('#! nix-shell -i python3 -p python3'));
   });

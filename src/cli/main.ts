@@ -46,17 +46,17 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .command('check')
     .description('check the #! nix-shell lines of scripts (files, or folders searched recursively)')
     .argument('[paths...]', 'script files or folders', [])
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)').choices(['text', 'json', 'github', 'sarif']).default('text'))
     .option('--nix', 'also check that every -p package exists, with the local nix-instantiate')
     .option('--nixpkgs <path>', 'with --nix: the nixpkgs for scripts without an -I nixpkgs= pin, when NIX_PATH has none')
     .option('--package-index <file>', 'also check that every -p package exists in this list (nixpod index, or nix-env -qaP --json); no Nix needed')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
       const packages = o.nix || o.packageIndex !== undefined ? { nix: o.nix === true, nixpkgs: o.nixpkgs, packageIndex: o.packageIndex } : undefined;
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version() }, io));
     });
 
   program
@@ -77,12 +77,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--image <image>', 'container image for the Pods')
     .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
-    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
+    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string }) => {
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean }) => {
+      if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check };
       setCode(await runRender(opts, io));
     });
   const apply = program

@@ -1,7 +1,7 @@
 import { countBySeverity, type Diagnostic } from '../core/diagnostic.js';
 import type { SkipKind, SkipCounts } from '../io/scan.js';
 
-export type DiagnosticFormat = 'text' | 'json' | 'github';
+export type DiagnosticFormat = 'text' | 'json' | 'github' | 'sarif';
 
 /** Past this, a message or hint quoting a huge word is shortened for people (`--format json` keeps it whole). */
 const READABLE = 400;

@@ -8,9 +8,11 @@ import { errnoText } from './errno.js';
  * Every file is first written into a staging folder inside `dir` (same file
  * system), then each is renamed over its target; the old targets are kept as
  * hard links until the end, so a failed rename puts back the ones already
- * replaced. No temp file survives, whatever happens.
+ * replaced. The files in `remove` go in the same change: moved into the
+ * staging folder (and put back if anything fails), deleted with it at the end.
+ * No temp file survives, whatever happens.
  */
-export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal): Promise<string[]> {
+export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
     throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
@@ -26,7 +28,7 @@ export async function writeFilesAtomically(dir: string, files: readonly { name: 
         throw new IoError(`cannot write ${join(dir, f.name)}: ${errnoText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
       });
     }
-    return await swapIn(dir, stage, files.map((f) => f.name));
+    return await swapIn(dir, stage, files.map((f) => f.name), remove);
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
@@ -41,8 +43,9 @@ async function checkTarget(target: string): Promise<void> {
   if (st && !st.isFile()) throw new IoError(`cannot write ${target}: it exists and is not a regular file`, 'move it out of the way, or write to another folder');
 }
 
-async function swapIn(dir: string, stage: string, names: readonly string[]): Promise<string[]> {
+async function swapIn(dir: string, stage: string, names: readonly string[], remove: readonly string[]): Promise<string[]> {
   const done: { target: string; backup: string | undefined }[] = [];
+  const moved: { target: string; backup: string }[] = [];
   try {
     for (const [i, name] of names.entries()) {
       const target = join(dir, name);
@@ -57,7 +60,13 @@ async function swapIn(dir: string, stage: string, names: readonly string[]): Pro
       await rename(join(stage, name), target);
       done.push({ target, backup: had ? backup : undefined });
     }
+    for (const [i, name] of remove.entries()) {
+      const gone = { target: join(dir, name), backup: join(stage, `.gone-${i}`) };
+      await rename(gone.target, gone.backup);
+      moved.push(gone);
+    }
   } catch (e) {
+    for (const m of moved.reverse()) await rename(m.backup, m.target).catch(() => undefined);
     for (const d of done.reverse()) await (d.backup ? rename(d.backup, d.target) : rm(d.target, { force: true })).catch(() => undefined);
     throw new IoError(`cannot replace files in ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: check its permissions, then run again`);
   }

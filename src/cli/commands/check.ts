@@ -1,9 +1,13 @@
 import { compareDiagnostics, countBySeverity, type Diagnostic } from '../../core/diagnostic.js';
 import { appendTo } from '../../core/group.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { summarizeShebang } from '../../core/shebang/parse.js';
+import { RootFinder } from '../../io/scan.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatGithub, formatSummary, formatText, type DiagnosticFormat } from '../reporter.js';
+import { formatSarif } from '../sarif.js';
 import { loadAndCheck, type CheckRun } from './load.js';
 import { checkPackagesExist, type PackageCheckOptions } from './packages.js';
 
@@ -14,6 +18,8 @@ export interface CheckOptions {
   packages?: PackageCheckOptions | undefined;
   /** --config FILE (see load.ts). */
   config?: string | undefined;
+  /** nixpod's version (for --format sarif). */
+  version?: string | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
@@ -24,6 +30,7 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
   }
   if (opts.format === 'json') io.stdout(JSON.stringify(checkReport(run), null, 2) + '\n');
   else if (opts.format === 'github') io.stdout(formatGithub(run.diagnostics));
+  else if (opts.format === 'sarif') io.stdout(formatSarif(run.diagnostics, sarifContext(run, io.cwd, opts.version ?? '0.0.0')));
   else {
     io.stdout(formatText(run.diagnostics));
     io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
@@ -38,4 +45,19 @@ export function checkReport(run: CheckRun): object {
     scripts: run.scripts.map((s) => ({ path: s.path, shebang: summarizeShebang(s.model), diagnostics: byPath.get(s.path) ?? [] })),
     summary: { ...countBySeverity(run.diagnostics), skipped: run.skipped },
   };
+}
+
+/** SARIF locates files from the repository root; the scripts' text is at hand, other files (nixpod.yaml) are read again. */
+function sarifContext(run: CheckRun, cwd: string, version: string) {
+  const texts = new Map(run.scripts.map((s) => [s.path, s.text]));
+  const textOf = (path: string): string | undefined => {
+    const t = texts.get(path);
+    if (t !== undefined) return t ?? undefined;
+    try {
+      return readFileSync(resolve(cwd, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return { cwd, root: new RootFinder().rootOf(cwd) ?? cwd, version, textOf };
 }

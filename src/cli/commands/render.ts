@@ -4,11 +4,11 @@ import { createRenderer, type Manifest, type RenderedScript } from '../../core/r
 import { compileTemplates } from '../../core/render/templates.js';
 import type { RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
-import { writeFilesAtomically } from '../../io/write.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatSummary, formatText } from '../reporter.js';
 import { loadAndCheck } from './load.js';
+import { checkOutputDir, writeOutputDir } from './render-output.js';
 
 /** Scripts per write: few system calls, no single huge string. */
 const WRITE_BATCH = 256;
@@ -20,6 +20,8 @@ export interface RenderCommandOptions extends RenderOptions {
   format: 'yaml' | 'json';
   /** --config FILE (see load.ts). */
   config?: string | undefined;
+  /** --check: compare outputDir with what would be written, write nothing. */
+  check?: boolean | undefined;
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
@@ -38,8 +40,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   const rendered = run.scripts.map(createRenderer(flags, templates));
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
-    const written = await writeFilesAtomically(opts.outputDir.startsWith('/') ? opts.outputDir : `${io.cwd}/${opts.outputDir}`, files, io.signal);
-    io.stderr(`wrote ${written.length} file${written.length === 1 ? '' : 's'} to ${opts.outputDir}\n`);
+    return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io);
   } else if (opts.format === 'json') {
     io.stdout(asList(rendered.flatMap((r) => r.objects())));
   } else {

@@ -1,0 +1,97 @@
+import type { Severity } from '../core/diagnostic.js';
+
+/** What a code-scanning UI shows for a rule: a one-line description, its usual level, and the README section that explains it. */
+export interface RuleInfo {
+  level: Severity;
+  short: string;
+  /** The README heading (its text as written) whose section documents the rule. */
+  section: string;
+}
+
+/** Where the README is read; the anchors are GitHub's for the headings below (test/sarif.test.ts holds them to README.md). */
+export const DOCS_URL = 'https://www.npmjs.com/package/nixpod';
+
+const CHECKED = 'What is checked';
+const LOCAL = 'Local files';
+const PACKAGES = 'Packages that exist: `--nix` and `--package-index`';
+const SETTINGS = 'Checks';
+const RENDER = '`nixpod render [PATH...]`';
+
+const e = (short: string, section: string): RuleInfo => ({ level: 'error', short, section });
+const w = (short: string, section: string): RuleInfo => ({ level: 'warning', short, section });
+
+/** Every rule nixpod reports. A rule missing here still gets a descriptor (see sarif.ts), but a poorer one. */
+export const RULES: Readonly<Record<string, RuleInfo>> = {
+  'not-a-script': e('The first line is not a #! line', CHECKED),
+  'no-nix-shell-line': e('No #! nix-shell line', CHECKED),
+  'unterminated-quote': e('A quote is not closed: nix-shell stops there', CHECKED),
+  'trailing-backslash': e('A #! nix-shell line ends in a backslash: nix-shell loops forever', CHECKED),
+  'unknown-flag': e('A flag nix-shell does not know', CHECKED),
+  'flag-missing-value': e('A flag without its value', CHECKED),
+  'packages-and-expr': e('-p together with -E', CHECKED),
+  'no-command': e('No -i, --run or --command: nix-shell only sets up a shell', CHECKED),
+  'no-packages': e('Nothing to build', CHECKED),
+  'never-runs': e('--help, --version or - : the script never runs', CHECKED),
+  'attr-with-packages': e('-A together with -p', CHECKED),
+  'missing-file': e('A local file the script names does not exist', CHECKED),
+  'local-file': e('A file named by an absolute or ~/ path cannot be shipped', CHECKED),
+  'invalid-setting-value': e('A Nix setting flag with a value Nix rejects', CHECKED),
+  'empty-package': e('An empty package word', CHECKED),
+  'nix-comment': e('# in a package word starts a Nix comment', CHECKED),
+  'nix-syntax': e('A package word that is not a valid Nix expression', CHECKED),
+  'invalid-attr-path': e('A package word that is not a valid attribute path', CHECKED),
+  crlf: e('CRLF line endings', CHECKED),
+  bom: e('A byte-order mark before #!', CHECKED),
+  'too-large': e('The script and its files exceed the 1 MiB ConfigMap limit', CHECKED),
+  'duplicate-name': e('Two scripts would get the same resource name', CHECKED),
+  'duplicate-package': w('The same package twice', CHECKED),
+  'single-quotes': w('Single quotes, which Nix before 2.19 splits', CHECKED),
+  'impure-after-pure': w('--impure cannot undo --pure', CHECKED),
+  'long-first-line': w('The #! line is over the kernel\'s 255-byte limit', CHECKED),
+  'unpinned-nixpkgs': w('No -I nixpkgs= pin: the Pod uses whatever nixpkgs its image has', CHECKED),
+  'absolute-path': w('An absolute path that will not exist in the Pod', CHECKED),
+  'outside-root': e('A file outside the repository cannot be shipped', LOCAL),
+  'hidden-file': e('A dot-file is never shipped', LOCAL),
+  'unreadable-file': e('A file the script needs cannot be read', LOCAL),
+  'unknown-package': e('A package that does not exist in nixpkgs', PACKAGES),
+  'package-throws': e('A package that exists but fails to evaluate', PACKAGES),
+  'nixpkgs-unavailable': e('The nixpkgs to check against cannot be evaluated', PACKAGES),
+  'config-syntax': e('YAML syntax error in nixpod.yaml', SETTINGS),
+  'duplicate-key': e('The same key twice in one map', SETTINGS),
+  'unknown-key': e('A setting nixpod does not know', SETTINGS),
+  'wrong-type': e('A setting of the wrong type', SETTINGS),
+  'missing-key': e('A required field is missing', SETTINGS),
+  'bad-value': e('A value out of range or not one of those allowed', SETTINGS),
+  'bad-quantity': e('A resource quantity Kubernetes rejects', SETTINGS),
+  'request-above-limit': e('A resource request above its limit', SETTINGS),
+  'bad-cron': e('A CronJob schedule Kubernetes rejects', SETTINGS),
+  'missing-schedule': e('A CronJob without a schedule', SETTINGS),
+  'bad-env-name': e('An environment variable name Kubernetes rejects', SETTINGS),
+  'bad-label': e('A label Kubernetes rejects', SETTINGS),
+  'bad-annotation': e('An annotation key Kubernetes rejects', SETTINGS),
+  'bad-name': e('A name Kubernetes rejects', SETTINGS),
+  'bad-glob': e('A match glob that cannot be read', SETTINGS),
+  'glob-matches-nothing': w('A match glob that matches no script', SETTINGS),
+  'inline-secret': e('A secret value written where a reference belongs', SETTINGS),
+  'bad-setting-word': e('A #! nixpod word nixpod cannot read', SETTINGS),
+  'config-only': e('A setting only nixpod.yaml can give', SETTINGS),
+  'duplicate-setting': e('The same setting twice in #! nixpod lines', SETTINGS),
+  'unknown-nix-setting': w('A nixConfig key that is not a Nix 2.26 setting', SETTINGS),
+  'pure-drops-env': e('nix-shell --pure erases a variable the Pod sets', SETTINGS),
+  'pure-env-from': w('envFrom on a --pure script: only --keep names reach it', SETTINGS),
+  'keep-unset': w('A --keep NAME that nothing in the Pod sets', SETTINGS),
+  'literal-credential': w('A credential-like env value written in plain text', SETTINGS),
+  'invalid-name': e('A name, label or key Kubernetes rejects', RENDER),
+  'env-clash': e('An env variable nixpod also sets', RENDER),
+  'bad-nix-config': e('A Nix setting that is not one line', RENDER),
+  'own-label': w('A label nixpod sets itself', RENDER),
+  'own-annotation': w('An annotation nixpod sets itself', RENDER),
+};
+
+/** GitHub's anchor for a heading: lowercase, punctuation dropped (but `-` and `_`), spaces to `-`. */
+export function githubAnchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/ /g, '-');
+}

@@ -1,0 +1,91 @@
+import { parseAllDocuments } from 'yaml';
+import { isOwnKustomization, KUSTOMIZATION, KUSTOMIZATION_NAMES, renderKustomization, unlistedIn } from './kustomization.js';
+import { MANAGED_BY } from './render/settings-context.js';
+
+/** A file `render -o DIR` writes: its name in DIR and its whole text. */
+export interface OutputFile {
+  name: string;
+  content: string;
+}
+
+/** What `render -o DIR` does to DIR: the files it writes, the ones of its own it removes, and a kustomization it leaves alone. */
+export interface OutputPlan {
+  write: OutputFile[];
+  /** Files nixpod wrote earlier (recognised by their content) that no script renders any more. */
+  remove: string[];
+  /** A kustomization someone else wrote: kept; `unlisted` are the manifests it leaves out (undefined: nixpod cannot read it). */
+  foreignKustomization?: { name: string; unlisted: string[] | undefined };
+}
+
+export type OutputState = 'stale' | 'missing' | 'extra';
+
+/** The files of DIR whose content may decide something: manifests and kustomizations, never other people's READMEs. */
+export function isCandidate(name: string): boolean {
+  return /\.(ya?ml|json)$/i.test(name) || KUSTOMIZATION_NAMES.includes(name);
+}
+
+/**
+ * DIR made to hold exactly the manifests of this run: `manifests`, a
+ * kustomization listing them (unless DIR has one nixpod did not write), and
+ * none of nixpod's files for scripts that are gone. A stale manifest left
+ * behind would still be applied by `kubectl apply -f DIR`, Argo CD or Flux.
+ * `existing` maps the candidate files of DIR (see isCandidate) to their text.
+ */
+export function planOutput(manifests: readonly OutputFile[], existing: ReadonlyMap<string, string>): OutputPlan {
+  const foreign = KUSTOMIZATION_NAMES.find((k) => existing.has(k) && !(k === KUSTOMIZATION && isOwnKustomization(existing.get(k) as string)));
+  const write = foreign === undefined ? [...manifests, { name: KUSTOMIZATION, content: renderKustomization(manifests.map((m) => m.name)) }] : [...manifests];
+  const planned = new Set(write.map((f) => f.name));
+  const remove = [...existing]
+    .filter(([name, text]) => !planned.has(name) && (isNixpodManifest(text) || (name === KUSTOMIZATION && isOwnKustomization(text))))
+    .map(([name]) => name)
+    .sort(byCodeUnit);
+  const plan: OutputPlan = { write, remove };
+  if (foreign !== undefined) plan.foreignKustomization = { name: foreign, unlisted: unlistedIn(existing.get(foreign) as string, manifests.map((m) => m.name)) };
+  return plan;
+}
+
+/** How DIR differs from the plan, file by file (sorted by name), and how many files are already as they would be written. */
+export function compareOutput(plan: OutputPlan, existing: ReadonlyMap<string, string>): { changes: { name: string; state: OutputState }[]; current: number } {
+  const changes: { name: string; state: OutputState }[] = [];
+  let current = 0;
+  for (const f of plan.write) {
+    const now = existing.get(f.name);
+    if (now === undefined) changes.push({ name: f.name, state: 'missing' });
+    else if (now !== f.content) changes.push({ name: f.name, state: 'stale' });
+    else current++;
+  }
+  for (const name of plan.remove) changes.push({ name, state: 'extra' });
+  return { changes: changes.sort((a, b) => byCodeUnit(a.name, b.name)), current };
+}
+
+/**
+ * Whether a file is a manifest nixpod wrote: YAML (or the JSON `List` of
+ * `--format json`) whose every object carries nixpod's managed-by label, the
+ * same mark `apply --prune` trusts. A file holding any object without it is
+ * someone else's, and never removed.
+ */
+export function isNixpodManifest(text: string): boolean {
+  // Most bystanders never mention nixpod: no parse for them.
+  if (!text.includes(MANAGED_BY) || !text.includes('nixpod')) return false;
+  const objects: unknown[] = [];
+  try {
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) return false;
+      const v: unknown = doc.toJS();
+      if (v === null || v === undefined) continue;
+      const items = (v as { kind?: unknown; items?: unknown }).kind === 'List' ? (v as { items?: unknown }).items : [v];
+      if (!Array.isArray(items)) return false;
+      objects.push(...(items as unknown[]));
+    }
+  } catch {
+    return false;
+  }
+  return objects.length > 0 && objects.every((o) => labelsOf(o)?.[MANAGED_BY] === 'nixpod');
+}
+
+function labelsOf(o: unknown): Record<string, unknown> | undefined {
+  const labels = (o as { metadata?: { labels?: unknown } } | null)?.metadata?.labels;
+  return labels !== null && typeof labels === 'object' ? (labels as Record<string, unknown>) : undefined;
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
