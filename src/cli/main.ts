@@ -4,6 +4,7 @@ import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
 import { parseRuntimeFlag, type RuntimeFlag } from '../core/runtime/flag.js';
+import { imageRepository } from '../core/runtime/reference.js';
 import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
@@ -24,6 +25,12 @@ function runtimeArg(v: string): RuntimeFlag {
   const r = parseRuntimeFlag(v);
   if (typeof r === 'string') throw new InvalidArgumentError(`${r}.`);
   return r;
+}
+
+function registryArg(v: string): string {
+  const why = imageRepository(v);
+  if (why) throw new InvalidArgumentError(`'${v}' ${why}.`);
+  return v;
 }
 
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -76,6 +83,18 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (o: { nixpkgs?: string; output?: string }) => {
       const { runIndex } = await import('./commands/index.js');
       setCode(await runIndex({ nixpkgs: o.nixpkgs, output: o.output }, io));
+    });
+
+  program
+    .command('image')
+    .description('write per script a Nix expression that builds its image (dockerTools.streamLayeredImage), for runtime image')
+    .argument('<paths...>', 'script files or folders')
+    .requiredOption('-o, --output-dir <dir>', 'write <dir>/<name>.nix and <dir>/<name>/ (the script and its files) per script')
+    .option('--registry <repo>', 'the repository the images are pushed to (default: the registry setting)', registryArg)
+    .option(...CONFIG_FLAG)
+    .action(async (paths: string[], o: { outputDir: string; registry?: string; config?: string }) => {
+      const { runImage } = await import('./commands/image.js');
+      setCode(await runImage({ paths, outputDir: o.outputDir, registry: o.registry, config: o.config }, io));
     });
 
   program

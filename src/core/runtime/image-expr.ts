@@ -89,7 +89,7 @@ function shellFile(script: CheckedScript): string {
     `# nix-shell's -p words and --arg/--argstr of ${oneLine(script.source)}, in the script's folder as nix-shell reads them.`,
     '# `packages` sees no name but `pkgs` (nixpkgs has pkgs.pkgs): the words mean what they mean to nix-shell.',
     '{',
-    `  args = { ${args.join(' ')} };`,
+    `  args = {${args.map((x) => ` ${x}`).join('')} };`,
     `  packages = pkgs: with pkgs; [ ${words.join(' ')} ];`,
     '}',
     '',

@@ -31,7 +31,7 @@ export function shellQuote(s: string): string {
 
 /** The environment part: nix-shell's --pure emulated by unsetting every exported variable not kept. */
 function environment(pure: boolean, keep: readonly string[], bin: string): string {
-  if (!pure) return `export PATH=${bin}\${PATH:+:\$PATH} IN_NIX_SHELL=impure`;
+  if (!pure) return `export PATH=${bin}\${PATH:+:$PATH} IN_NIX_SHELL=impure`;
   const kept = [...new Set([...PURE_KEEP, ...keep])].map(shellQuote).join('|');
   // Read-only variables (BASHOPTS, SHELLOPTS…) cannot be unset: bash's complaint about them is silenced.
   return [`for v in $(compgen -e); do case $v in ${kept}) ;; *) unset "$v" ;; esac; done 2>/dev/null`, `export PATH=${bin} IN_NIX_SHELL=pure`].join('\n');
