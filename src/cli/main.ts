@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
+import { parseRuntimeFlag, type RuntimeFlag } from '../core/runtime/flag.js';
+import { imageRepository } from '../core/runtime/reference.js';
 import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
@@ -15,6 +17,20 @@ const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (defau
 // dist/src/cli/main.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
 function version(): string {
   return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}
+
+const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;
+
+function runtimeArg(v: string): RuntimeFlag {
+  const r = parseRuntimeFlag(v);
+  if (typeof r === 'string') throw new InvalidArgumentError(`${r}.`);
+  return r;
+}
+
+function registryArg(v: string): string {
+  const why = imageRepository(v);
+  if (why) throw new InvalidArgumentError(`'${v}' ${why}.`);
+  return v;
 }
 
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -70,21 +86,34 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     });
 
   program
+    .command('image')
+    .description('write per script a Nix expression that builds its image (dockerTools.streamLayeredImage), for runtime image')
+    .argument('<paths...>', 'script files or folders')
+    .requiredOption('-o, --output-dir <dir>', 'write <dir>/<name>.nix and <dir>/<name>/ (the script and its files) per script')
+    .option('--registry <repo>', 'the repository the images are pushed to (default: the registry setting)', registryArg)
+    .option(...CONFIG_FLAG)
+    .action(async (paths: string[], o: { outputDir: string; registry?: string; config?: string }) => {
+      const { runImage } = await import('./commands/image.js');
+      setCode(await runImage({ paths, outputDir: o.outputDir, registry: o.registry, config: o.config }, io));
+    });
+
+  program
     .command('render')
     .description('render a ConfigMap and a Pod for each script')
     .argument('[paths...]', 'script files or folders', [])
     .option('-n, --namespace <namespace>', 'set metadata.namespace', namespaceArg)
     .option('--image <image>', 'container image for the Pods')
     .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean }) => {
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean }) => {
       if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check };
       setCode(await runRender(opts, io));
     });
   const apply = program
@@ -116,6 +145,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             config: o.config as string | undefined,
             image: o.image as string | undefined,
             kind: o.kind as WorkloadKind | undefined,
+            runtime: o.runtime as RuntimeFlag | undefined,
             templates: o.templates as string | undefined,
             fieldManager: o.fieldManager as string,
             forceConflicts: o.forceConflicts === true,
@@ -144,7 +174,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
-      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
     });
 
@@ -154,7 +184,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
-      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
   return program;
@@ -168,6 +198,7 @@ function clusterFlags(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--image <image>', 'container image for the Pods')
     .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option(...CONFIG_FLAG);

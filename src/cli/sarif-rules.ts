@@ -16,6 +16,7 @@ const LOCAL = 'Local files';
 const PACKAGES = 'Packages that exist: `--nix` and `--package-index`';
 const SETTINGS = 'Checks';
 const RENDER = '`nixpod render [PATH...]`';
+const RUNTIMES = 'Runtimes: how the Pod gets its packages';
 
 const e = (short: string, section: string): RuleInfo => ({ level: 'error', short, section });
 const w = (short: string, section: string): RuleInfo => ({ level: 'warning', short, section });
@@ -67,6 +68,17 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'resource-needs-limit': e('Hugepages or an extended resource requested without a limit', SETTINGS),
   'resource-request-not-limit': e('Hugepages or an extended resource whose request differs from its limit', SETTINGS),
   'hugepages-need-cpu-or-memory': e('Hugepages without a cpu or memory request or limit', SETTINGS),
+  'nixery-unsupported': e('A -p word, flag or script form Nixery cannot serve', RUNTIMES),
+  'nixery-pin': e('A nixpkgs pin that maps to no Nixery tag', RUNTIMES),
+  'missing-nixery': e('runtime: nixery without a Nixery host', RUNTIMES),
+  'nixery-setup-hook': w('A package that needs nix-shell setup hooks, which Nixery images do not run', RUNTIMES),
+  'nixery-include-ignored': w('An -I entry Nixery ignores', RUNTIMES),
+  'runtime-ignores-image': w('An image setting the runtime replaces', RUNTIMES),
+  'runtime-ignores-nix-config': w('A nixConfig setting the runtime does not use', RUNTIMES),
+  'image-unsupported': e('A script form a prebuilt image cannot hold', RUNTIMES),
+  'missing-registry': e('runtime: image without a registry', RUNTIMES),
+  'image-unpinned': w('An image built from an unpinned nixpkgs', RUNTIMES),
+  'image-include-ignored': w('An -I entry the image build ignores', RUNTIMES),
   'unsafe-sysctl': w("A sysctl outside the kubelet's safe set", SETTINGS),
   'bad-cron': e('A CronJob schedule Kubernetes rejects', SETTINGS),
   'missing-schedule': e('A CronJob without a schedule', SETTINGS),

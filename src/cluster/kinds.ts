@@ -57,12 +57,19 @@ const where = (o: Manifest): string => `${String(o.apiVersion)} ${String(o.kind)
  * CronJob. `origin` names the script.
  */
 export function checkKinds(origin: string, objects: readonly Manifest[]): void {
+  // A prebuilt image (runtime image) carries the script: the workload comes alone.
+  if (objects.length === 1) return checkWorkload(origin, objects[0]);
   const [cm, work] = objects;
-  const hint = 'render a v1 ConfigMap, then a v1 Pod, a batch/v1 Job or a batch/v1 CronJob (check your --templates)';
-  if (!cm || cm.kind !== 'ConfigMap' || cm.apiVersion !== 'v1') throw new NixpodError('usage', `${origin}: the first rendered object is ${cm ? where(cm) : 'missing'}, not a v1 ConfigMap`, hint);
+  if (!cm || cm.kind !== 'ConfigMap' || cm.apiVersion !== 'v1') throw new NixpodError('usage', `${origin}: the first rendered object is ${cm ? where(cm) : 'missing'}, not a v1 ConfigMap`, HINT);
+  checkWorkload(origin, work);
+}
+
+const HINT = 'render a v1 ConfigMap, then a v1 Pod, a batch/v1 Job or a batch/v1 CronJob (check your --templates)';
+
+function checkWorkload(origin: string, work: Manifest | undefined): void {
   const k = work && KINDS[String(work.kind)];
   if (!work || !k || !(WORKLOAD_KINDS as readonly string[]).includes(String(work.kind)) || k.apiVersion !== work.apiVersion) {
-    throw new NixpodError('usage', `${origin}: nixpod cannot apply ${work ? where(work) : 'a missing workload'}: unknown workload kind`, hint);
+    throw new NixpodError('usage', `${origin}: nixpod cannot apply ${work ? where(work) : 'a missing workload'}: unknown workload kind`, HINT);
   }
 }
 

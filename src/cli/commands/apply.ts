@@ -1,3 +1,4 @@
+import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun } from '../../cluster/apply.js';
 import { lifetime } from '../../cluster/cancel.js';
 import { SAID_ONCE, type Explained } from '../../cluster/explain.js';
@@ -18,6 +19,8 @@ export interface ClusterOptions {
   config?: string | undefined;
   /** --kind: wins over the scripts' settings (see core/render). */
   kind?: 'pod' | 'job' | 'cronjob' | undefined;
+  /** --runtime: wins over the scripts' settings (see core/runtime). */
+  runtime?: RenderOptions['runtime'];
 }
 
 export interface ApplyCommandOptions extends ClusterOptions {
@@ -45,7 +48,7 @@ export interface ApplyCommandOptions extends ClusterOptions {
  * asked for is still done.
  */
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
   const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune] = await Promise.all([
@@ -82,9 +85,11 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     }
     // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
     const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
-    // Scripts in parallel (bounded); in each, the ConfigMap before the workload that mounts it.
+    // Scripts in parallel (bounded); in each, the ConfigMap (if any: runtime image has none) before the workload that mounts it.
     await mapLimit(rendered, opts.concurrency, async (s) => {
-      const [cm, work] = s.objects();
+      const cm = s.configMap();
+      const work = s.workload();
+      if (!cm) return report(await applyObject(api, ns, member(work), settings, s.path, prior));
       const first = await applyObject(api, ns, member(cm), settings, s.path, prior);
       report(first);
       if (first.error) report({ script: s.path, kind: String(work.kind), name: workName(work), namespace: first.namespace, action: 'failed', dryRun: opts.dryRun, error: notApplied(first.error, work) });
@@ -101,7 +106,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
-      const waited = await waitForWork(api, ns, rendered.map((s) => ({ script: s.path, kind: String(s.objects()[1].kind), name: workName(s.objects()[1]) })), waitOptions(opts, io, life.signal));
+      const waited = await waitForWork(api, ns, rendered.map((s) => ({ script: s.path, kind: String(s.workload().kind), name: workName(s.workload()) })), waitOptions(opts, io, life.signal));
       outcomes = waited.outcomes;
       if (opts.output === 'text') sayOutcomes(waited, io, life.signal);
       if (waited.error) {
@@ -119,9 +124,9 @@ const workName = (o: Manifest): string => String((o.metadata as { name?: unknown
 
 /** A CronJob runs on its schedule, not now: there is nothing to wait for (before anything is applied). */
 function refuseScheduleWait(rendered: readonly RenderedScript[], flag: string): void {
-  const s = rendered.find((r) => r.objects()[1].kind === 'CronJob');
+  const s = rendered.find((r) => r.workload().kind === 'CronJob');
   if (!s) return;
-  throw new UsageError(`${s.path}: ${flag} cannot follow cronjob/${workName(s.objects()[1])}: a CronJob runs on its schedule, so there is no run to wait for`, `run it once now and follow it with: nixpod run ${s.path}; or apply it without ${flag}`);
+  throw new UsageError(`${s.path}: ${flag} cannot follow cronjob/${workName(s.workload())}: a CronJob runs on its schedule, so there is no run to wait for`, `run it once now and follow it with: nixpod run ${s.path}; or apply it without ${flag}`);
 }
 
 /** The workload of a script whose ConfigMap failed: the same error when it is about the namespace or a cancel, else why it was skipped. */

@@ -16,6 +16,8 @@ export interface PrepareOptions {
   image: string | undefined;
   /** --kind: wins over the scripts' settings. */
   kind?: RenderOptions['kind'];
+  /** --runtime: wins over the scripts' settings. */
+  runtime?: RenderOptions['runtime'];
   templates: string | undefined;
   /** --config FILE (see load.ts). */
   config?: string | undefined;
@@ -28,7 +30,7 @@ export interface PrepareOptions {
 export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
   const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
-  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind };
+  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
   if (diagnostics.length > 0) io.stderr(formatText(diagnostics));
   if (countBySeverity(diagnostics).errors > 0) {

@@ -27,7 +27,7 @@ export interface RenderCommandOptions extends RenderOptions {
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
   const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
-  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind };
+  const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
   const { errors } = countBySeverity(diagnostics);
   if (diagnostics.length > 0) io.stderr(formatText(diagnostics));

@@ -42,7 +42,7 @@ function renamed(v: unknown, from: string, to: string): unknown {
  * CronJob, and any ConfigMap it mounts, are never applied, changed or deleted.
  */
 export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config }, io);
+  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config }, io);
   if (!rendered) return EXIT.problems;
   const s = rendered[0];
   if (!s || rendered.length !== 1) throw new UsageError(`${opts.script}: run takes one script`, 'name one script file');
@@ -53,7 +53,7 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
   const life = lifetime(io.signal, opts.timeoutMs, closed.signal);
   const api = await openCluster(opts, io, life);
   const name = `${s.name.slice(0, 56)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
-  const kind = s.objects()[1].kind === 'Pod' ? 'Pod' : 'Job';
+  const kind = s.workload().kind === 'Pod' ? 'Pod' : 'Job';
   const watch = setInterval(() => io.stdoutClosed() && closed.abort('stdout-closed'), 100);
   let left: string[] = [];
   let code: number;
@@ -66,16 +66,17 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
     if (!opts.keep && sent.size > 0) left = await cleanup(api, kind, name, io, life.signal, sent);
     api.close();
   }
-  if (opts.keep) io.stderr(`kept configmap/${name} and ${kind.toLowerCase()}/${name}\n`);
+  if (opts.keep) io.stderr(`kept ${s.configMap() ? `configmap/${name} and ` : ''}${kind.toLowerCase()}/${name}\n`);
   return left.length > 0 ? EXIT.cluster : code;
 }
 
-/** The objects of one run, named `name`: the ConfigMap, and the Pod or Job mounting it, with ARGS passed to the script. */
-async function runObjects(api: Api, s: RenderedScript, name: string, args: readonly string[]): Promise<[Manifest, Manifest]> {
+/** The objects of one run, named `name`: the ConfigMap (none with runtime image), and the Pod or Job mounting it, with ARGS passed to the script. */
+async function runObjects(api: Api, s: RenderedScript, name: string, args: readonly string[]): Promise<Manifest[]> {
   const [{ podSpecOf }, { jobFromCronJob, liveUid }] = await Promise.all([import('../../cluster/kinds.js'), import('../../cluster/run-job.js')]);
-  const [cm0, work0] = s.objects();
-  const cmName = String((cm0.metadata as { name?: unknown }).name);
-  const cm = renamed(cm0, cmName, name) as Manifest;
+  const cm0 = s.configMap();
+  const work0 = s.workload();
+  const cmName = cm0 ? String((cm0.metadata as { name?: unknown }).name) : s.name;
+  const cm = cm0 ? (renamed(cm0, cmName, name) as Manifest) : null;
   let work = renamed(work0, cmName, name) as Manifest;
   work = { ...work, metadata: { ...(work.metadata as object), name } as Manifest };
   if (work.kind === 'CronJob') {
@@ -84,7 +85,7 @@ async function runObjects(api: Api, s: RenderedScript, name: string, args: reado
   }
   const spec = podSpecOf(work);
   if (args.length > 0 && spec?.containers?.[0]) spec.containers[0].args = [...(spec.containers[0].args ?? []), ...args];
-  return [cm, work];
+  return cm ? [cm, work] : [work];
 }
 
 /** Apply both objects, follow the log, wait for the end: the script's exit code, or why there is none. */
@@ -95,7 +96,8 @@ async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: R
   const [{ applyObject }, { waitForWork }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/jobs.js')]);
   const ns = api.conn.namespace;
   const objects = await runObjects(api, s, name, opts.args);
-  const what = `${String(objects[1].kind).toLowerCase()}/${name}`;
+  const last = objects[objects.length - 1] as Manifest;
+  const what = `${String(last.kind).toLowerCase()}/${name}`;
   const settings: ApplySettings = { fieldManager: opts.fieldManager, force: false, dryRun: 'none', createNamespace: false, concurrency: 1, replace: false, command: 'run' };
   for (const o of objects) {
     const r = await applyObject(api, ns, o, settings, s.path);
@@ -110,7 +112,7 @@ async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: R
     io.stdout(`${line}\n`);
     if (io.stdoutClosed()) stdoutGone();
   };
-  const waited = await waitForWork(api, ns, [{ script: s.path, kind: String(objects[1].kind), name }], { signal, onLog, onNote: (t) => io.stderr(`nixpod: warning: ${t}\n`) });
+  const waited = await waitForWork(api, ns, [{ script: s.path, kind: String(last.kind), name }], { signal, onLog, onNote: (t) => io.stderr(`nixpod: warning: ${t}\n`) });
   if (waited.error) return fail(io, waited.error);
   // Cancelled: the exit code says by what (130, 143, 141).
   if (signal.aborted && !isTimeout(signal.reason)) return EXIT.ok;

@@ -2,6 +2,7 @@ import type { CheckedScript } from '../check/script.js';
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import type { Settings } from '../settings/types.js';
+import { checkRuntime } from '../runtime/checks.js';
 import { scriptBase } from './names.js';
 import { effectiveSettings, MANAGED_BY, nixEnv, pinsNixpkgs, type RenderOptions } from './settings-context.js';
 
@@ -48,6 +49,7 @@ function checkOne(script: CheckedScript, opts: RenderOptions): Diagnostic[] {
   for (const [k, v] of Object.entries(s.nixConfig)) {
     if (k === '' || /[=\s]/.test(k) || /[\r\n]/.test(v)) report('nixConfig', 'error', 'bad-nix-config', `nixConfig ${JSON.stringify(k)}: a Nix setting is one line, key = value`, 'give one value per key, without line breaks (lists are space-separated)');
   }
+  out.push(...checkRuntime(script, s));
   const base = scriptBase(script.fileName, script.settings?.settings);
   const own: Record<string, string> = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
   for (const k of Object.keys(s.labels)) {

@@ -1,7 +1,8 @@
 import type { CheckedScript } from '../check/script.js';
 import { summarizeShebang } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
-import type { WorkloadKind } from '../settings/types.js';
+import type { Runtime, WorkloadKind } from '../settings/types.js';
+import { runtimeFacts } from '../runtime/plan.js';
 import { scriptBase, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
 import { MANAGED_BY, pinsNixpkgs, settingsCache, withOwnKeys, type RenderOptions, type SettingsContext, type SettingsParts } from './settings-context.js';
 
@@ -31,7 +32,12 @@ export interface ScriptValues {
   mountDir: string;
   scriptPath: string;
   image: string;
-  command: string[];
+  /** The container command; null: the image's own entrypoint (runtime image). */
+  command: string[] | null;
+  /** How the Pod gets its packages: nix-shell, nixery or image (see core/runtime). */
+  runtime: Runtime;
+  /** Whether the script travels in a ConfigMap mounted at mountDir (false with runtime image: the image carries it). */
+  configMap: boolean;
   interpreter: string | null;
   run: string | null;
   packages: string[];
@@ -106,8 +112,8 @@ export function buildContext(
   const key = keys[0] as string;
   const scriptPath = `${MOUNT_DIR}/${b ? b.scriptPath : key}`;
   const entries: DataEntry[] = [entry(key, script.bytes, script.text), ...files.map((f, i) => entry(keys[i + 1] as string, f.bytes, decodeScript(f.bytes)))];
-  const workingDir = b ? (b.workingDir === '' ? MOUNT_DIR : `${MOUNT_DIR}/${b.workingDir}`) : null;
-  const items = paths ? paths.map((path, i) => ({ key: keys[i] as string, path })) : null;
+  let workingDir = b ? (b.workingDir === '' ? MOUNT_DIR : `${MOUNT_DIR}/${b.workingDir}`) : null;
+  let items = paths ? paths.map((path, i) => ({ key: keys[i] as string, path })) : null;
   const annotations: Record<string, string> = {
     'nixpod.dev/source': script.source,
     'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
@@ -118,8 +124,10 @@ export function buildContext(
   const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
   const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
-  const image = s.image as string;
-  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
+  const rt = runtimeFacts(script, s, scriptPath);
+  // A prebuilt image carries the script and its files (and sets its working directory): nothing is mounted.
+  if (!rt.configMap) [workingDir, items] = [null, null];
+  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image: rt.image, command: rt.command, runtime: rt.runtime, configMap: rt.configMap, interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
   const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
   const name = `${base}-${h}`;

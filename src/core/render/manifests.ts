@@ -18,9 +18,13 @@ export interface RenderedScript {
   kind: WorkloadKind;
   /** The workload's name: `name`, or `base` for a CronJob. */
   workloadName: string;
-  /** The ConfigMap, then the workload (Pod, Job or CronJob). */
-  objects(): [Manifest, Manifest];
-  /** Both as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
+  /** The ConfigMap (none with runtime image: the image carries the script), then the workload (Pod, Job or CronJob). */
+  objects(): [Manifest, Manifest] | [Manifest];
+  /** The workload: the last of objects(). */
+  workload(): Manifest;
+  /** The ConfigMap that carries the script, or null when there is none (runtime image). */
+  configMap(): Manifest | null;
+  /** The objects as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
   yaml(): string;
 }
 
@@ -38,6 +42,7 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
     const built = buildContext(script, opts, hasher, settingsOf);
     const { entries, pieces } = built;
     const [mine, { kind }] = pieces;
+    const withConfigMap = mine.configMap;
     const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, built.context), templates.origin(name)), templates.origin(name));
     let cm: Shared = null;
     let pod: Shared = null;
@@ -52,10 +57,11 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
       pod = shared(cache, templates, kind, shape, held.context, (m) => m);
     }
-    let objects: [Manifest, Manifest] | undefined;
+    let objects: [Manifest, Manifest] | [Manifest] | undefined;
     let yaml: string | undefined;
-    const getObjects = (): [Manifest, Manifest] =>
-      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)]);
+    const workload = (): Manifest => (pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind));
+    const getObjects = (): [Manifest, Manifest] | [Manifest] =>
+      (objects ??= withConfigMap ? [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), workload()] : [workload()]);
     return {
       path: script.path,
       base: mine.base,
@@ -63,7 +69,9 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       kind,
       workloadName: mine.workloadName,
       objects: getObjects,
-      yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
+      workload: () => getObjects().at(-1) as Manifest,
+      configMap: () => (withConfigMap ? getObjects()[0] : null),
+      yaml: () => (yaml ??= !withConfigMap && pod ? `---\n${fillText(pod.text, values)}` : cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
     };
   };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type EnvFromSource, type EnvVar, type JsonValue, type ResolvedSettings, type ResourceRequirements, type Settings, type WorkloadKind } from '../settings/types.js';
+import { DEFAULT_SETTINGS, type Runtime, type EnvFromSource, type EnvVar, type JsonValue, type ResolvedSettings, type ResourceRequirements, type Settings, type WorkloadKind } from '../settings/types.js';
 
 /** The nixos/nix release the Pods run: an exact tag, never `latest`. */
 export const DEFAULT_IMAGE = 'nixos/nix:2.29.0';
@@ -8,6 +8,8 @@ export interface RenderOptions {
   image?: string | undefined;
   namespace: string | null;
   kind?: WorkloadKind | undefined;
+  /** --runtime: wins over the settings (with its HOST or REPO, when given). */
+  runtime?: { runtime: Runtime; nixery?: string; registry?: string } | undefined;
 }
 
 /** The label a controller's objects (a Job's Pods, a CronJob's Jobs) leave out: the controller manages them, not nixpod. */
@@ -48,7 +50,7 @@ export interface SettingsContext {
 const VIEW_KEYS: (keyof Settings)[] = [
   'kind', 'namespace', 'image', 'labels', 'annotations', 'env', 'envFrom', 'args', 'serviceAccountName', 'resources', 'nodeSelector', 'tolerations', 'affinity',
   'imagePullSecrets', 'podSecurityContext', 'securityContext', 'priorityClassName', 'activeDeadlineSeconds', 'nixpkgs', 'nixConfig', 'schedule', 'timeZone',
-  'concurrencyPolicy', 'suspend', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'ttlSecondsAfterFinished',
+  'runtime', 'nixery', 'registry', 'concurrencyPolicy', 'suspend', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'ttlSecondsAfterFinished',
 ];
 
 /** The script's settings with the flags applied: `-n`, `--image` and `--kind` win. */
@@ -57,6 +59,7 @@ export function effectiveSettings(resolved: ResolvedSettings | undefined, opts: 
   if (opts.kind !== undefined) s.kind = opts.kind;
   s.image = opts.image ?? s.image ?? DEFAULT_IMAGE;
   if (opts.namespace !== null) s.namespace = opts.namespace;
+  if (opts.runtime !== undefined) Object.assign(s, opts.runtime);
   return s;
 }
 

@@ -6,6 +6,7 @@ import { checkCron } from './cron.js';
 import { checkSysctls } from './sysctls.js';
 import { parseEnv, parseEnvFrom } from './env.js';
 import { bad, issue, isMap, ok, type Issue, type Parsed, type ValuePath } from './issues.js';
+import { imageRepository, nixeryHost } from '../runtime/reference.js';
 import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, resourceName, timeZone } from './validate.js';
 import { bool, int, knownFields, listOf, objectWith, oneOf, str, stringMap, wrongType } from './values.js';
 
@@ -151,6 +152,9 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   activeDeadlineSeconds: int(1),
   nixpkgs: str('bad-value', (v) => (v === '' || /\s/.test(v) ? 'must be a non-empty path or URL without spaces' : undefined)),
   nixConfig,
+  runtime: oneOf(['nix-shell', 'nixery', 'image']),
+  nixery: str('bad-value', nixeryHost),
+  registry: str('bad-value', imageRepository),
   schedule: cron,
   timeZone: str('bad-value', timeZone),
   concurrencyPolicy: oneOf(['Allow', 'Forbid', 'Replace']),

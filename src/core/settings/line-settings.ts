@@ -15,6 +15,7 @@ const SCALARS: Record<string, SettingKey> = {
   'time-zone': 'timeZone', 'concurrency-policy': 'concurrencyPolicy', suspend: 'suspend',
   'starting-deadline-seconds': 'startingDeadlineSeconds', 'successful-jobs-history-limit': 'successfulJobsHistoryLimit',
   'failed-jobs-history-limit': 'failedJobsHistoryLimit', 'backoff-limit': 'backoffLimit', 'ttl-seconds-after-finished': 'ttlSecondsAfterFinished',
+  runtime: 'runtime', nixery: 'nixery', registry: 'registry',
 };
 const RESOURCES: Record<string, [('requests' | 'limits')[], string]> = {
   cpu: [['requests'], 'cpu'], memory: [['requests', 'limits'], 'memory'], 'cpu-limit': [['limits'], 'cpu'], 'memory-limit': [['limits'], 'memory'],

@@ -8,6 +8,9 @@
  */
 export type WorkloadKind = 'pod' | 'job' | 'cronjob';
 
+/** How the Pod gets the script's packages: nix-shell in nixos/nix (default), a Nixery image, or an image built by `nixpod image`. */
+export type Runtime = 'nix-shell' | 'nixery' | 'image';
+
 /** Where a value came from, for `file:line:col` diagnostics. */
 export interface Origin {
   path: string;
@@ -72,6 +75,12 @@ export interface Settings {
   nixpkgs?: string;
   /** Nix settings (`substituters`, `trusted-public-keys`, …), set as the container's NIX_CONFIG. */
   nixConfig: Record<string, string>;
+  /** How the Pod gets its packages (default nix-shell); see core/runtime. */
+  runtime?: Runtime;
+  /** With runtime nixery: the Nixery registry, `HOST[:PORT][/PREFIX]` (e.g. nixery.dev, nixery.dev/arm64). */
+  nixery?: string;
+  /** With runtime image: the repository the images of `nixpod image` are pushed to (`REPO:<hash>`). */
+  registry?: string;
   // Workload (Job and CronJob).
   schedule?: string;
   timeZone?: string;
