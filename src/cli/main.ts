@@ -147,11 +147,12 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--prune', 'also show what apply --prune would delete')
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
+    .addOption(new Option('--color <when>', 'colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never').choices(['auto', 'always', 'never']).default('auto'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
       const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
-      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
+      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never' }, io));
     });
 
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);
