@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests assert the ANSI colour sequences themselves */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
