@@ -1,11 +1,12 @@
 /* eslint-disable no-control-regex -- these tests assert the ANSI colour sequences themselves */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { colourDiff, useColour } from '../../src/cli/colour.js';
 import { parseExternalDiff } from '../../src/cli/external-diff.js';
-import { runCli, script, tempTree } from '../helpers/cli.js';
+import { BIN, runCli, script, tempTree } from '../helpers/cli.js';
 import { FakeKube } from '../helpers/fake-kube/server.js';
 
 const ESC = '\x1b[';
@@ -25,10 +26,13 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
     // a.sh and b.sh exist in the cluster, and someone edited a.sh's ConfigMap by hand (drift that apply --force-conflicts undoes);
     // c.sh is new; --prune would drop b.sh. (An edit of a script gives new names: that is an added and a pruned object.)
     assert.equal((await runCli(['apply', '--kubeconfig', join(dir, 'kc'), '--prune', 'a.sh', 'b.sh'], dir, { HOME: dir })).code, 0);
-    const name = String(fake.list('configmaps', 'default').map((o) => (o.metadata as { name: string }).name).find((n) => n.startsWith('a-sh-')));
-    fake.applyAs('kubectl-edit', 'configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { 'a.sh': 'tampered\n' } });
+    tamper();
   });
   after(() => fake.close());
+  const tamper = () => {
+    const name = String(fake.list('configmaps', 'default').map((o) => (o.metadata as { name: string }).name).find((n) => n.startsWith('a-sh-')));
+    fake.applyAs('kubectl-edit', 'configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { 'a.sh': 'tampered\n' } });
+  };
 
   it('one summary line per object before its hunks, and the totals on stderr', async () => {
     const r = await cli([...DRIFT, 'a.sh', 'c.sh']);
@@ -120,6 +124,27 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
     const spaced = await cli([...DRIFT, 'a.sh', 'b.sh'], { KUBECTL_EXTERNAL_DIFF: ` ${rec}` });
     assert.equal(spaced.code, 2);
     assert.match(spaced.stderr, /KUBECTL_EXTERNAL_DIFF starts with a space/);
+  });
+
+  it('the built CLI colours on a real terminal (script(1) gives it one), not through a pipe, not with NO_COLOR', { skip: spawnSync('script', ['--version']).status === 0 ? false : 'no script(1)' }, async () => {
+    // Asynchronous: the fake API server answers from this process.
+    const run = (argv: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const p = spawn(argv[0] as string, argv.slice(1), { cwd: dir, env: { PATH, HOME: dir, TERM: 'xterm', ...env } });
+        let stdout = '';
+        p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        p.on('close', (code) => resolve({ code, stdout }));
+      });
+    tamper();
+    const nixpod = [process.execPath, BIN, 'diff', '--kubeconfig', 'kc', ...DRIFT, 'a.sh', 'b.sh'];
+    const tty = await run(['script', '-qec', nixpod.join(' '), '/dev/null']);
+    assert.equal(tty.code, 1, tty.stdout);
+    assert.match(tty.stdout, /\x1b\[33mchanged\x1b\[m/);
+    assert.doesNotMatch((await run(['script', '-qec', nixpod.join(' '), '/dev/null'], { NO_COLOR: '1' })).stdout, /\x1b\[/);
+    const piped = await run(nixpod);
+    assert.equal(piped.code, 1);
+    assert.match(piped.stdout, /^changed configmap\//m);
+    assert.doesNotMatch(piped.stdout, /\x1b\[/);
   });
 
   it('parses KUBECTL_EXTERNAL_DIFF as kubectl does (single spaces, flag-like words only)', () => {
