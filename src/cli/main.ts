@@ -67,11 +67,19 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--nixpkgs <path>', 'with --nix: the nixpkgs for scripts without an -I nixpkgs= pin, when NIX_PATH has none')
     .option('--package-index <file>', 'also check that every -p package exists in this list (nixpod index, or nix-env -qaP --json); no Nix needed')
     .option(...CONFIG_FLAG)
+    .option('--fix', 'rewrite what has one safe fix (CRLF, single quotes, repeated packages, a missing pin with --nixpkgs-pin), then check again')
+    .option('--dry-run', 'with --fix: print the changes as a unified diff and write nothing')
+    .option('--nixpkgs-pin <url>', "with --fix: add -I nixpkgs=<url> to scripts that do not pin nixpkgs ('config': each script's nixpkgs setting)")
     .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
       const packages = o.nix || o.packageIndex !== undefined ? { nix: o.nix === true, nixpkgs: o.nixpkgs, packageIndex: o.packageIndex } : undefined;
+      const f = o as { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string };
+      if (f.fix || f.dryRun || f.nixpkgsPin !== undefined) {
+        const { fixFlags, runFix } = await import('./commands/fix.js');
+        return setCode(await runFix({ paths, format: o.format, packages, config: o.config }, fixFlags(f), io));
+      }
       setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version() }, io));
     });
 
@@ -171,11 +179,12 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--prune', 'also show what apply --prune would delete')
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
+    .addOption(new Option('--color <when>', 'colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never').choices(['auto', 'always', 'never']).default('auto'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
       const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
-      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
+      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never' }, io));
     });
 
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);

@@ -23,10 +23,20 @@ function sortKeys(v: unknown): unknown {
 
 const DIFF = { command: 'diff' } as const;
 
-const label = (side: string, kind: string, ns: string, name: string) => `${side}/${versionKind(kind)}.${ns}.${name}`;
+/** One object compared: both sides as YAML ('' where it does not exist), and their unified diff ('' when equal). */
+export interface ObjectDiff {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** kubectl diff's file name for it: `group.version.Kind.namespace.name`. */
+  file: string;
+  live: string;
+  merged: string;
+  diff: string;
+}
 
 /** The live object against what a server-side dry-run apply would make of it: a unified diff, '' when equal. */
-export async function diffObject(api: Api, namespace: string, obj: Manifest, fieldManager: string, force: boolean): Promise<{ diff: string } | { error: Explained }> {
+export async function diffObject(api: Api, namespace: string, obj: Manifest, fieldManager: string, force: boolean): Promise<ObjectDiff | { error: Explained }> {
   const kind = String(obj.kind);
   const name = String((obj.metadata as { name?: unknown }).name);
   const ns = (obj.metadata as { namespace?: string }).namespace ?? namespace;
@@ -42,26 +52,27 @@ export async function diffObject(api: Api, namespace: string, obj: Manifest, fie
       body: JSON.stringify(obj),
     });
     if (merged.status !== 200 && merged.status !== 201) return { error: explainResponse(merged, what, ns, DIFF) };
-    return { diff: diffTexts(comparable(live.status === 200 ? live : null, what), comparable(merged, what), kind, ns, name) };
+    return diffTexts(comparable(live.status === 200 ? live : null, what), comparable(merged, what), kind, ns, name);
   } catch (e) {
     return { error: explainError(e, what, api.conn.server, 'compared') };
   }
 }
 
-/** What --prune would delete, as a diff to nothing ('' when it is gone already). */
-export async function diffDeletion(api: Api, namespace: string, kind: string, name: string): Promise<{ diff: string } | { error: Explained }> {
+/** What --prune would delete, as a diff to nothing (no diff when it is gone already). */
+export async function diffDeletion(api: Api, namespace: string, kind: string, name: string): Promise<ObjectDiff | { error: Explained }> {
   const what = describe(kind, name);
   try {
     const live = await api.send({ method: 'GET', path: objectPath(kind, namespace, name) });
-    if (live.status === 404) return { diff: '' };
+    if (live.status === 404) return diffTexts('', '', kind, namespace, name);
     if (live.status !== 200) return { error: explainResponse(live, what, namespace, DIFF) };
-    return { diff: diffTexts(comparable(live, what), '', kind, namespace, name) };
+    return diffTexts(comparable(live, what), '', kind, namespace, name);
   } catch (e) {
     return { error: explainError(e, what, api.conn.server, 'compared') };
   }
 }
 
-function diffTexts(a: string, b: string, kind: string, ns: string, name: string): string {
-  const d = unifiedDiff(a, b, label('live', kind, ns, name), label('merged', kind, ns, name));
-  return d === '' ? '' : `diff -u -N ${label('live', kind, ns, name)} ${label('merged', kind, ns, name)}\n${d}`;
+function diffTexts(live: string, merged: string, kind: string, namespace: string, name: string): ObjectDiff {
+  const file = `${versionKind(kind)}.${namespace}.${name}`;
+  const d = unifiedDiff(live, merged, `live/${file}`, `merged/${file}`);
+  return { kind, namespace, name, file, live, merged, diff: d === '' ? '' : `diff -u -N live/${file} merged/${file}\n${d}` };
 }

@@ -32,7 +32,7 @@ describe('nixpod diff and nixpod run', () => {
   it('diff: exit 1 with a unified diff before apply, 0 after; --prune shows what would go; nothing is stored', async () => {
     const before1 = await cli('diff', 'd1.sh');
     assert.equal(before1.code, 1, before1.stderr);
-    assert.match(before1.stdout, /^diff -u -N live\/v1\.ConfigMap\.default\.d1-sh-\S+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n--- live\/v1\.ConfigMap\.default\.d1-sh-\S+\n\+\+\+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/);
+    assert.match(before1.stdout, /^added configmap\/d1-sh-\S+ \(\+\d+\)\ndiff -u -N live\/v1\.ConfigMap\.default\.d1-sh-\S+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n--- live\/v1\.ConfigMap\.default\.d1-sh-\S+\n\+\+\+ merged\/v1\.ConfigMap\.default\.d1-sh-\S+\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: v1\n/);
     assert.ok(fake.requests.filter((r) => r.method === 'PATCH').every((r) => r.query.dryRun === 'All'));
     assert.equal(fake.list('configmaps', 'default').length, 0);
     assert.equal((await cli('apply', '--prune', 'd1.sh', 'd2.sh')).code, 0);

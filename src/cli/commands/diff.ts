@@ -1,4 +1,7 @@
+import type { ObjectDiff } from '../../cluster/diff.js';
 import type { Explained } from '../../cluster/explain.js';
+import { stdoutIsTerminal, useColour, type ColourWhen } from '../colour.js';
+import { diffStatus, formatDiffs, formatTotals, type DiffStatus } from '../diff-output.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
@@ -15,9 +18,19 @@ export interface DiffCommandOptions extends ClusterOptions {
   applyset: string;
   concurrency: number;
   version: string;
+  /** --color: auto (a terminal, without NO_COLOR), always or never. */
+  color?: ColourWhen;
 }
 
-/** `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 3 on errors (as kubectl diff: 2 or more). */
+interface Compared {
+  diff: ObjectDiff;
+  status: DiffStatus;
+}
+
+/**
+ * `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 2 or 3 on errors (kubectl diff: more than 1).
+ * With KUBECTL_EXTERNAL_DIFF set, that program shows the differences and its 0 or 1 is the exit code, as with kubectl.
+ */
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config }, io);
   if (!rendered) return EXIT.problems;
@@ -34,18 +47,15 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
     const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
     const results = await mapLimit(objects, opts.concurrency, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
     const errors: Explained[] = [];
-    let differs = false;
+    const compared: Compared[] = [];
     for (const r of results) {
       if ('error' in r) errors.push(r.error);
-      else if (r.diff !== '') {
-        differs = true;
-        io.stdout(r.diff);
-      }
+      else compared.push({ diff: r, status: diffStatus(r, false) });
     }
-    if (opts.prune && errors.length === 0) differs = (await diffPrune(api, id, keep, opts, io, errors)) || differs;
+    if (opts.prune && errors.length === 0) compared.push(...(await diffPrune(api, id, keep, opts, errors)));
+    const code = compared.length > 0 ? await show(compared, opts, io) : EXIT.ok;
     for (const e of sayOnce(errors)) io.stderr(formatError(e.message, e.hint));
-    if (errors.length > 0) return EXIT.cluster;
-    return differs ? EXIT.problems : EXIT.ok;
+    return errors.length > 0 ? EXIT.cluster : code;
   } finally {
     api.close();
   }
@@ -53,8 +63,8 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
 
 type Api = import('../../cluster/http.js').Api;
 
-/** What apply --prune would delete, as diffs to nothing; true when there is any. Failures go to `errors`. */
-async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: DiffCommandOptions, io: CliIo, errors: Explained[]): Promise<boolean> {
+/** What apply --prune would delete, as diffs to nothing. Failures go to `errors`. */
+async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: DiffCommandOptions, errors: Explained[]): Promise<Compared[]> {
   const [{ mapLimit }, { diffDeletion }, prune, { explainError, explainResponse }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/prune.js'), import('../../cluster/explain.js')]);
   const ns = api.conn.namespace;
   let candidates: { kind: string; name: string }[];
@@ -65,17 +75,30 @@ async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: 
     candidates = all.filter((c) => c.kind !== 'ConfigMap' || !users.has(c.name));
   } catch (e) {
     errors.push(e instanceof prune.ListError ? explainResponse(e.response, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server));
-    return false;
+    return [];
   }
-  let differs = false;
+  const out: Compared[] = [];
   for (const r of await mapLimit(candidates, opts.concurrency, (c) => diffDeletion(api, ns, c.kind, c.name))) {
     if ('error' in r) errors.push(r.error);
-    else if (r.diff !== '') {
-      differs = true;
-      io.stdout(r.diff);
-    }
+    // Gone already: nothing to prune, and nothing to count.
+    else if (r.diff !== '') out.push({ diff: r, status: diffStatus(r, true) });
   }
-  return differs;
+  return out;
+}
+
+/** The differences, by KUBECTL_EXTERNAL_DIFF or nixpod's own (summary line and coloured hunks per object); totals on stderr. */
+async function show(compared: readonly Compared[], opts: DiffCommandOptions, io: CliIo): Promise<number> {
+  const external = io.env.KUBECTL_EXTERNAL_DIFF ?? '';
+  let code: number;
+  if (external !== '') {
+    const { parseExternalDiff, runExternalDiff } = await import('../external-diff.js');
+    code = await runExternalDiff(parseExternalDiff(external), compared.map((c) => c.diff), io);
+  } else {
+    io.stdout(formatDiffs(compared, useColour(opts.color ?? 'auto', io.env, stdoutIsTerminal())));
+    code = compared.some((c) => c.status !== 'unchanged') ? EXIT.problems : EXIT.ok;
+  }
+  io.stderr(formatTotals(compared.map((c) => c.status)));
+  return code;
 }
 
 /** Errors about the namespace (or a cancel) are the same for every object: each is said once. */

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IoError } from '../core/errors.js';
+import { errnoText } from '../io/errno.js';
+import type { CliIo } from './io.js';
+
+/** One object as `kubectl diff` hands it to KUBECTL_EXTERNAL_DIFF: its file name and both sides as YAML ('' when absent). */
+export interface DiffFile {
+  /** `group.version.Kind.namespace.name` (`v1.ConfigMap.default.x`, `batch.v1.Job.default.y`), as kubectl names it. */
+  file: string;
+  live: string;
+  merged: string;
+}
+
+export interface ExternalDiff {
+  program: string;
+  args: string[];
+  /** Words kubectl leaves out (it takes only letters, digits, '-' and '='). */
+  ignored: string[];
+}
+
+/** kubectl's rule for the flags of a KUBECTL_EXTERNAL_DIFF command (pkg/cmd/diff/diff.go). */
+const KUBECTL_ARG = /^[a-zA-Z0-9-=]+$/;
+
+/**
+ * KUBECTL_EXTERNAL_DIFF read as kubectl reads it: split on single spaces (not
+ * tabs; two spaces give an empty word, which is dropped), the first word is the
+ * program, and of the rest only words of letters, digits, '-' and '=' are kept:
+ * `colordiff -u -N`, `diff --color=always -u`. Measured with kubectl 1.32.
+ */
+export function parseExternalDiff(value: string): ExternalDiff {
+  const [program = '', ...rest] = value.split(' ');
+  const words = rest.filter((w) => w !== '');
+  return { program, args: words.filter((w) => KUBECTL_ARG.test(w)), ignored: words.filter((w) => !KUBECTL_ARG.test(w)) };
+}
+
+/**
+ * Run the program as kubectl does: `PROGRAM LIVE-DIR MERGED-DIR FLAGS…`, with
+ * one file per object in each temp folder (empty on the side where the object
+ * is absent), and exit with its status when that is 0 (no differences) or 1
+ * (differences). Anything else is a failure. Its output passes through nixpod's.
+ */
+export async function runExternalDiff(cmd: ExternalDiff, files: readonly DiffFile[], io: CliIo): Promise<number> {
+  if (cmd.program === '') throw new IoError('KUBECTL_EXTERNAL_DIFF starts with a space: it names no program', 'write the program first, e.g. KUBECTL_EXTERNAL_DIFF="colordiff -u -N"');
+  for (const w of cmd.ignored) io.stderr(`nixpod: warning: KUBECTL_EXTERNAL_DIFF: '${w}' is ignored, as kubectl ignores it: only letters, digits, '-' and '=' are allowed\n`);
+  const base = io.env.TMPDIR || tmpdir();
+  const live = await mkdtemp(join(base, 'LIVE-'));
+  const merged = await mkdtemp(join(base, 'MERGED-')).catch(async (e: unknown) => {
+    await rm(live, { recursive: true, force: true });
+    throw e;
+  });
+  try {
+    for (const f of files) {
+      await writeFile(join(live, f.file), f.live, { mode: 0o600 });
+      await writeFile(join(merged, f.file), f.merged, { mode: 0o600 });
+    }
+    return await runProgram(cmd, [live, merged, ...cmd.args], io);
+  } finally {
+    await rm(live, { recursive: true, force: true });
+    await rm(merged, { recursive: true, force: true });
+  }
+}
+
+function runProgram(cmd: ExternalDiff, argv: string[], io: CliIo): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd.program, argv, { env: io.env, stdio: ['ignore', 'pipe', 'pipe'], signal: io.signal });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => io.stdout(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => io.stderr(d));
+    const hint = 'KUBECTL_EXTERNAL_DIFF must name a program that exits 0 for no differences and 1 for differences (unset it for nixpod\'s own diff)';
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.name === 'AbortError') reject(e);
+      else reject(new IoError(`cannot run the KUBECTL_EXTERNAL_DIFF program "${cmd.program}": ${errnoText(e)}`, hint));
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0 || code === 1) resolve(code);
+      else reject(new IoError(`the KUBECTL_EXTERNAL_DIFF program "${cmd.program}" ${signal ? `was killed by ${signal}` : `failed with exit status ${code}`}`, hint));
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { IoError } from '../core/errors.js';
+import { errnoText } from './errno.js';
+
+/**
+ * Replace one file's content as one change: the new text goes to a temp file
+ * beside it (same file system) with the old file's mode (and owner, where
+ * allowed), then is renamed over it. A symlink is followed: its target is
+ * replaced, the link stays. If the file changed since `expected` was read,
+ * nothing is written.
+ */
+export async function replaceFile(path: string, expected: Uint8Array, content: string): Promise<void> {
+  const target = await realpath(path).catch((e: unknown) => {
+    throw new IoError(`cannot fix ${path}: ${errnoText(e)}`, 'check that the file still exists');
+  });
+  const st = await stat(target);
+  const tmp = join(dirname(target), `.${basename(target)}.nixpod-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(tmp, content, { flag: 'wx', mode: 0o600 });
+    // chmod after the write: the mode given to open(2) is cut by the umask.
+    await chmod(tmp, st.mode & 0o7777);
+    await chown(tmp, st.uid, st.gid).catch(() => undefined);
+    const now = await readFile(target);
+    if (!Buffer.from(expected).equals(now)) throw new IoError(`${path} changed while nixpod was fixing it: it was left as it is`, 'run nixpod check --fix again');
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof IoError) throw e;
+    throw new IoError(`cannot write ${path}: ${errnoText(e)}`, `${path} was left as it was: check the folder's permissions and free space, then run again`);
+  }
+}

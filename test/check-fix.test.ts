@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { chmodSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli, tempTree } from './helpers/cli.js';
+
+const PIN = 'https://github.com/NixOS/nixpkgs/archive/0123456789abcdef0123456789abcdef01234567.tar.gz';
+const QUOTED = "#! /usr/bin/env nix-shell\n#! nix-shell -i python3 -p 'python3.withPackages (ps: [ ps.requests ])' jq jq\nprint(1)\n";
+const CRLF = `#! /usr/bin/env nix-shell\r\n#! nix-shell -i bash -p jq -I nixpkgs=${PIN}\r\necho hi\r\n`;
+const UNPINNED = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p curl\ncurl -s example.org\n';
+const BROKEN = "#! /usr/bin/env nix-shell\r\n#! nix-shell -i bash -p 'jq\r\n";
+
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+describe('nixpod check --fix', () => {
+  it('fixes, says each fix as path:line:col, keeps the mode, then checks again', async () => {
+    const dir = tempTree({ 'q.py': QUOTED, 'c.sh': CRLF, 'u.sh': UNPINNED });
+    chmodSync(join(dir, 'q.py'), 0o751);
+    const r = await runCli(['check', '--fix', '.'], dir, {});
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => l.includes(': fixed: ')).join('\n'), [
+      'c.sh:1:26: fixed: converted 3 CRLF line endings to LF [crlf]',
+      `q.py:2:28: fixed: 'python3.withPackages (ps: [ ps.requests ])' -> "python3.withPackages (ps: [ ps.requests ])" [single-quotes]`,
+      'q.py:2:76: fixed: removed the repeated package jq [duplicate-package]',
+    ].join('\n'));
+    assert.match(r.stdout, /^u\.sh:2:1: warning: nixpkgs is not pinned/m, 'no pin given: the warning stays');
+    assert.match(r.stderr, /fixed 3 problems in 2 files/);
+    assert.equal(read(dir, 'q.py'), '#! /usr/bin/env nix-shell\n#! nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])" jq\nprint(1)\n');
+    assert.equal(read(dir, 'c.sh'), CRLF.replaceAll('\r\n', '\n'));
+    assert.equal(statSync(join(dir, 'q.py')).mode & 0o777, 0o751);
+    assert.deepEqual(readdirSync(dir).sort(), ['c.sh', 'q.py', 'u.sh'], 'no temp file is left');
+    const again = await runCli(['check', '--fix', '.'], dir, {});
+    assert.equal(again.code, 0);
+    assert.doesNotMatch(again.stdout + again.stderr, /fixed/, 'a second run has nothing to fix');
+  });
+
+  it('--nixpkgs-pin URL pins unpinned -p scripts; config takes each script\'s nixpkgs setting', async () => {
+    const dir = tempTree({ 'u.sh': UNPINNED, 'sub/v.sh': UNPINNED, 'sub/nixpod.yaml': `defaults:\n  nixpkgs: ${PIN.replace('0123', 'abcd')}\n` });
+    const fromConfig = await runCli(['check', '--fix', '--nixpkgs-pin', 'config', '.'], dir, {});
+    assert.equal(fromConfig.code, 0, fromConfig.stderr);
+    assert.equal(read(dir, 'u.sh'), UNPINNED, 'u.sh has no nixpkgs setting');
+    assert.equal(read(dir, 'sub/v.sh').split('\n')[1], `#! nix-shell -I nixpkgs=${PIN.replace('0123', 'abcd')} -i bash -p curl`);
+    const r = await runCli(['check', '--fix', '--nixpkgs-pin', PIN, 'u.sh'], dir, {});
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^u\\.sh:2:14: fixed: added -I nixpkgs=${PIN.replace(/[.]/g, '\\.')} \\[unpinned-nixpkgs\\]$`, 'm'));
+    assert.doesNotMatch(r.stdout, /warning/);
+  });
+
+  it('--dry-run prints a unified diff and writes nothing; exit 1 while there is something to fix', async () => {
+    const dir = tempTree({ 'q.py': QUOTED });
+    const r = await runCli(['check', '--fix', '--dry-run', 'q.py'], dir, {});
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, [
+      '--- a/q.py', '+++ b/q.py', '@@ -1,3 +1,3 @@', ' #! /usr/bin/env nix-shell',
+      "-#! nix-shell -i python3 -p 'python3.withPackages (ps: [ ps.requests ])' jq jq",
+      '+#! nix-shell -i python3 -p "python3.withPackages (ps: [ ps.requests ])" jq', ' print(1)', '',
+    ].join('\n'));
+    assert.match(r.stderr, /^q\.py:2:76: would fix: removed the repeated package jq \[duplicate-package\]$/m);
+    assert.match(r.stderr, /would fix 2 problems in 1 file \(--dry-run: nothing was written\)/);
+    assert.equal(read(dir, 'q.py'), QUOTED);
+    const json = await runCli(['check', '--fix', '--format', 'json', 'q.py'], dir, {});
+    assert.equal(json.code, 0);
+    const doc = JSON.parse(json.stdout) as { scripts: { diagnostics: { rule: string }[] }[] };
+    assert.deepEqual(doc.scripts[0]?.diagnostics.map((d) => d.rule), ['unpinned-nixpkgs'], 'stdout stays one JSON document, of what is left');
+    assert.match(json.stderr, /q\.py:2:28: fixed: /);
+    const clean = await runCli(['check', '--fix', '--dry-run', 'q.py'], dir, {});
+    assert.deepEqual([clean.code, clean.stdout, clean.stderr.split('\n')[0]], [0, '', 'nothing to fix']);
+  });
+
+  it('leaves alone a file nix-shell stops on, and says why', async () => {
+    const dir = tempTree({ 'b.sh': BROKEN });
+    const r = await runCli(['check', '--fix', 'b.sh'], dir, {});
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^b\.sh: not fixed: nix-shell stops at line 2: unterminated single quote/m);
+    assert.equal(read(dir, 'b.sh'), BROKEN);
+  });
+
+  it('follows a symlink and replaces its target; refuses flags without --fix', async () => {
+    const dir = tempTree({ 'real/q.py': QUOTED });
+    symlinkSync('real/q.py', join(dir, 'link.py'));
+    const r = await runCli(['check', '--fix', 'link.py'], dir, {});
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(lstatSync(join(dir, 'link.py')).isSymbolicLink());
+    assert.equal(readlinkSync(join(dir, 'link.py')), 'real/q.py');
+    assert.doesNotMatch(read(dir, 'real/q.py'), /'/);
+    for (const args of [['--dry-run'], ['--nixpkgs-pin', PIN]]) {
+      const bad = await runCli(['check', ...args, 'link.py'], dir, {});
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /is used only with --fix/);
+    }
+    const spaced = await runCli(['check', '--fix', '--nixpkgs-pin', 'a b', 'link.py'], dir, {});
+    assert.equal(spaced.code, 2);
+    assert.match(spaced.stderr, /--nixpkgs-pin 'a b' is not a URL or path/);
+  });
+
+  it('replaces nothing when the file changed after it was read', async () => {
+    const dir = tempTree({ 'q.py': QUOTED });
+    const { replaceFile } = await import('../src/io/replace.js');
+    await assert.rejects(replaceFile(join(dir, 'q.py'), new TextEncoder().encode('older'), 'new'), /q\.py changed while nixpod was fixing it/);
+    assert.equal(read(dir, 'q.py'), QUOTED);
+    assert.deepEqual(readdirSync(dir), ['q.py']);
+    await replaceFile(join(dir, 'q.py'), new TextEncoder().encode(QUOTED), 'new');
+    assert.equal(read(dir, 'q.py'), 'new');
+  });
+});
