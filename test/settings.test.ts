@@ -182,7 +182,7 @@ describe('settings: name and namePrefix keep scripts of the same file name apart
     const r = await runCli(['render', '.'], dir);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /prod\/deploy\.sh:1:1: error: base name 'deploy-sh' .* also produced by staging\/deploy\.sh \[duplicate-name\]\n {2}hint: set namePrefix: in a nixpod\.yaml of one folder/);
+    assert.match(r.stderr, /prod\/deploy\.sh:1:1: error: base name 'deploy-sh' .* also produced by staging\/deploy\.sh \[duplicate-name\]\n {2}hint: give one folder a nixpod\.yaml with defaults: \{namePrefix: prod-\}/);
   });
 
   it('namePrefix in a folder\'s nixpod.yaml and name= on a line: names, labels, -o files and the CronJob name follow', async () => {
@@ -203,6 +203,17 @@ describe('settings: name and namePrefix keep scripts of the same file name apart
     assert.equal((await runCli(['render', '.', '-o', out], dir)).code, 0);
     const { readdirSync } = await import('node:fs');
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort(), ['prod-deploy-sh.yaml', 'stage-deploy.yaml']);
+  });
+
+  it('a prefix that makes a long base too long: shortened and tagged, distinct names stay distinct', async () => {
+    const long = 'this-is-a-rather-long-script-file-name-for-tests-ab';
+    const dir = tempTree({ '.git/HEAD': '', 'nixpod.yaml': 'defaults:\n  namePrefix: staging-\n', [`${long}.sh`]: DEPLOY('a'), [`${long}c.sh`]: DEPLOY('b') });
+    const r = await runCli(['render', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const all = [...new Set(names(r.stdout))];
+    assert.equal(all.length, 2, all.join(' '));
+    for (const n of all) assert.match(n ?? '', /^staging-this-is-a-rather-long-scrip[a-z-]*-[0-9a-f]{6}-[0-9a-f]{10}$/);
+    for (const n of all) assert.ok((n ?? '').length <= 63);
   });
 
   it('a name that is no DNS label, or too long for the hash, is an error at its word', async () => {

@@ -10,4 +10,6 @@ const crash = (e: unknown): void => {
 process.on('unhandledRejection', crash);
 process.on('uncaughtException', crash);
 
-process.exitCode = await runMain(process.argv.slice(2), processIo());
+// Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
+// cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.
+process.exit(await runMain(process.argv.slice(2), processIo()));

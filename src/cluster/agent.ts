@@ -11,6 +11,9 @@ export function agentFor(conn: { proxy?: URL | undefined }, opts: AgentOptions =
   return conn.proxy ? new TunnelAgent(conn.proxy, opts) : new Agent(opts);
 }
 
+/** How long a proxy may take to open the tunnel (Go's dialer gives a connection 30 s). */
+const HANDSHAKE_MS = 30_000;
+
 /** The host to open a socket to: without an IPv6 literal's brackets. */
 export const requestHost = hostOf;
 
@@ -36,8 +39,11 @@ export class TunnelAgent extends Agent {
     const host = options.host ?? options.hostname ?? 'localhost';
     const target = `${host.includes(':') ? `[${host}]` : host}:${String(options.port ?? 443)}`;
     const p = this.proxy;
+    // A handshake that never ends must not hold the request: a deadline, and the request's own signal.
+    const signal = (options as { signal?: AbortSignal }).signal;
     if (p.protocol.startsWith('socks')) {
-      socksConnect(p, host.replace(/^\[(.*)\]$/, '$1'), Number(options.port ?? 443), (err, socket) => (err ? cb(err, undefined as unknown as Duplex) : cb(null, tlsConnect({ ...(options as ConnectionOptions), socket }))));
+      const hs = socksConnect(p, host.replace(/^\[(.*)\]$/, '$1'), Number(options.port ?? 443), HANDSHAKE_MS, (err, socket) => (err ? cb(err, undefined as unknown as Duplex) : cb(null, tlsConnect({ ...(options as ConnectionOptions), socket }))));
+      signal?.addEventListener('abort', () => hs.destroy(), { once: true });
       return undefined;
     }
     const auth = p.username !== '' ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`).toString('base64')}` } : {};
@@ -50,6 +56,8 @@ export class TunnelAgent extends Agent {
       agent: false,
       ...(p.protocol === 'https:' && options.ca ? { ca: options.ca } : {}),
     });
+    req.setTimeout(HANDSHAKE_MS, () => req.destroy(Object.assign(new Error(`no answer to CONNECT ${target} within ${HANDSHAKE_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+    signal?.addEventListener('abort', () => req.destroy(), { once: true });
     let done = false;
     const fail = (e: Error) => {
       if (!done) cb(Object.assign(e, { code: (e as NodeJS.ErrnoException).code ?? 'EPROXY' }), undefined as unknown as Duplex);
@@ -61,6 +69,7 @@ export class TunnelAgent extends Agent {
         return fail(new Error(`proxy ${p.origin} refused CONNECT ${target}: ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim()));
       }
       done = true;
+      req.setTimeout(0);
       cb(null, tlsConnect({ ...(options as ConnectionOptions), socket }));
     });
     req.once('error', (e) => fail(Object.assign(new Error(`proxy ${p.origin}: ${e.message}`), { code: (e as NodeJS.ErrnoException).code })));

@@ -2,7 +2,7 @@ import { NixpodError } from '../core/errors.js';
 import { appendTo } from '../core/group.js';
 import { CancelledError, describeAbort, isTimeout } from './cancel.js';
 import type { ApiResponse } from './http.js';
-import { TransportError } from './http.js';
+import { isMalformedObject, TransportError } from './http.js';
 
 /** A failed request, said in one line with what to do about it. */
 export interface Explained {
@@ -87,6 +87,7 @@ export function explainResponse(r: ApiResponse, what: string, namespace: string,
     const fields = (s.details?.causes ?? []).map((c) => c.field).filter(Boolean);
     return { kind: 'invalid', message: `${what}: ${msg}`, hint: fields.length > 0 ? `fix ${fields.join(', ')}: in nixpod.yaml or the script's #! nixpod lines, or in your --templates` : 'fix the object: in nixpod.yaml or the script\'s #! nixpod lines, or in your --templates' };
   }
+  if (isMalformedObject(r)) return { kind: 'other', message: `${what}: the API server could not read the object nixpod sent (a field of the wrong type): ${msg}`, hint: 'check the settings and templates that set that field (nixpod check finds most such values; quote numbers meant as strings)' };
   if (r.status === 429 || r.status >= 500) return { kind: 'other', message: `${what}: the API server kept failing (${r.status}${s.reason ? ` ${s.reason}` : ''}): ${msg}`, hint: 'nothing was left half-done: re-run the same command once the cluster is healthy' };
   return { kind: 'other', message: `${what}: ${msg} (HTTP ${r.status})`, hint: 'see the message above' };
 }
@@ -133,9 +134,10 @@ export function explainError(e: unknown, what: string, server: string, done = 'a
     return {
       kind: 'transport',
       message: `${what}: cannot reach ${server}: ${e.message.replace(/^cannot reach the API server: /, '')}`,
-      hint: tls ? 'the server certificate is not trusted: check certificate-authority in the kubeconfig' : 'check that the cluster is up and the kubeconfig points at it; re-running converges',
+      hint: tls ? 'the server certificate is not trusted: check certificate-authority in the kubeconfig' : /(^|: )proxy /.test(e.message) ? 'check the proxy (proxy-url in the kubeconfig, or HTTPS_PROXY): that it runs, and its user and password' : 'check that the cluster is up and the kubeconfig points at it; re-running converges',
     };
   }
   if (e instanceof NixpodError) return { kind: e instanceof NotJsonError ? 'not-json' : 'other', message: e.message, hint: e.hint ?? 're-run the same command; it converges' };
   return { kind: 'other', message: `${what}: ${e instanceof Error ? e.message : String(e)}`, hint: 're-run the same command; it converges' };
 }
+

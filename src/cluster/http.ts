@@ -42,6 +42,15 @@ export class TransportError extends NixpodError {
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Server-side apply answers 500 when the object does not fit the schema's
+ * types (a number where a string goes): not a failing cluster, and final.
+ */
+export function isMalformedObject(r: ApiResponse): boolean {
+  return r.status === 500 && /failed to create typed patch object/.test(r.body);
+}
+
 const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT']);
 
 export interface RetryPolicy {
@@ -144,7 +153,7 @@ export class Api {
 
   /** How long to wait before the next attempt, or undefined when this answer is final. */
   private retryWait(r: ApiResponse, attempt: number): number | undefined {
-    if (!RETRY_STATUS.has(r.status)) return undefined;
+    if (!RETRY_STATUS.has(r.status) || isMalformedObject(r)) return undefined;
     const after = parseRetryAfter(r.headers['retry-after']);
     if (r.status === 429 || after !== undefined) {
       if (attempt >= this.retry.retryAfterAttempts) return undefined;
@@ -183,7 +192,16 @@ export class Api {
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     let req!: ReturnType<typeof httpsRequest>;
     const fail = (e: NodeJS.ErrnoException): Error => (signal?.aborted ? new CancelledError(signal.reason) : new TransportError(e.message, e.code));
-    const done = new Promise<ApiResponse | IncomingMessage>((resolve, reject) => {
+    const done = new Promise<ApiResponse | IncomingMessage>((resolve0, reject0) => {
+      // A request still waiting for its socket (a proxy handshake) never reports its own destruction: settle on the signal.
+      const onAbort = (): void => reject0(new CancelledError(signal?.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = <T>(f: (v: T) => void) => (v: T): void => {
+        signal?.removeEventListener('abort', onAbort);
+        f(v);
+      };
+      const resolve = settle(resolve0);
+      const reject = settle(reject0);
       req = request(opts, (res) => {
         if (stream) return resolve(res);
         let body = '';

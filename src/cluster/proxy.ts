@@ -37,6 +37,12 @@ export function parseProxyUrl(raw: string, where: string, schemes = ENV_SCHEMES)
       throw new ClusterError(`${where}: invalid proxy address ${JSON.stringify(raw)}`, 'give a URL such as http://proxy.example:3128');
     }
   }
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+  } catch {
+    throw new ClusterError(`${where}: proxy address has a malformed %-escape in its user or password`, "write each special character of the user and password as %XX (e.g. '@' as %40, '%' as %25)");
+  }
   if (!schemes.includes(u.protocol)) {
     const names = schemes.map((x) => x.slice(0, -1));
     throw new ClusterError(`${where}: proxy ${JSON.stringify(raw)}: unsupported scheme ${JSON.stringify(u.protocol.slice(0, -1))}, must be ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`, `use ${names.map((n) => `${n}://`).join(', ')}`);

@@ -7,8 +7,9 @@ import { hostOf } from './proxy.js';
  * Go's transport makes it for a `socks5://` proxy: the host name goes to the
  * proxy as it is, so the proxy resolves it (what an `ssh -D` bastion needs).
  */
-export function socksConnect(proxy: URL, host: string, port: number, cb: (err: Error | null, socket?: Socket) => void): void {
+export function socksConnect(proxy: URL, host: string, port: number, timeoutMs: number, cb: (err: Error | null, socket?: Socket) => void): Socket {
   const socket = connect({ host: hostOf(proxy), port: Number(proxy.port || 1080) });
+  socket.setTimeout(timeoutMs, () => fail(`did not finish the SOCKS handshake within ${timeoutMs / 1000} s`, 'ETIMEDOUT'));
   const user = decodeURIComponent(proxy.username);
   const pass = decodeURIComponent(proxy.password);
   let buf = Buffer.alloc(0);
@@ -45,8 +46,10 @@ export function socksConnect(proxy: URL, host: string, port: number, cb: (err: E
     if (step === 'connect' && buf.length >= 5) {
       const need = replyLength(buf);
       if (buf.length < need) return;
-      if (buf[1] !== 0) return fail(`could not connect to ${host}:${port}: ${REPLIES[buf[1] ?? 1] ?? `error ${buf[1]}`}`);
+      if (buf[1] !== 0) return fail(`could not connect to ${host.includes(':') ? `[${host}]` : host}:${port}: ${REPLIES[buf[1] ?? 1] ?? `error ${buf[1]}`}`);
       settled = true;
+      socket.setTimeout(0);
+      socket.removeAllListeners('timeout');
       socket.removeAllListeners('data');
       socket.removeAllListeners('close');
       socket.removeAllListeners('error');
@@ -54,6 +57,7 @@ export function socksConnect(proxy: URL, host: string, port: number, cb: (err: E
       cb(null, socket);
     }
   });
+  return socket;
 
   function sendConnect(): void {
     step = 'connect';

@@ -53,6 +53,7 @@ describe('NO_PROXY and proxy choice follow Go (golang.org/x/net/http/httpproxy)'
     assert.throws(() => proxyFor(s, 'socks5h://p:1080', {}, 'cluster "c"'), /cluster "c": proxy-url: proxy "socks5h:\/\/p:1080": unsupported scheme "socks5h", must be http, https or socks5/);
     assert.equal(proxyFor(s, undefined, { HTTPS_PROXY: 'socks5h://p:1080' }, 'x')?.protocol, 'socks5h:');
     assert.throws(() => proxyFor(s, undefined, { HTTPS_PROXY: 'socks4://p:1080' }, 'x'), /HTTPS_PROXY: proxy "socks4:\/\/p:1080": unsupported scheme "socks4", must be http, https, socks5 or socks5h/);
+    assert.throws(() => proxyFor(s, 'socks5://al%ZZice:pw@p:1080', {}, 'cluster "c"'), /cluster "c": proxy-url: proxy address has a malformed %-escape in its user or password/);
     assert.throws(() => proxyFor(s, 'ftp://p:21', {}, 'c'), /unsupported scheme "ftp", must be http, https or socks5/);
   });
 });

@@ -37,6 +37,15 @@ describe('HTTP: retries, Retry-After, answers that are not JSON', () => {
     assert.equal(parseRetryAfter(undefined, now), undefined);
   });
 
+  it('a 500 saying the object does not fit its types is final: one request, explained as the object, not the cluster', async () => {
+    fake.faults.push({ match: podPatch, times: Infinity, kind: 'reject', status: 500, reason: 'InternalError', message: 'failed to create typed patch object (/v1, Kind=Pod): .spec.tolerations[0].value: expected string, got &value.valueUnstructured{Value:1}' });
+    const r = await cli('apply', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(fake.requests.filter(podPatch).length, 1, 'not retried');
+    assert.match(r.stderr, /could not read the object nixpod sent \(a field of the wrong type\): .*tolerations\[0\]\.value: expected string/);
+    assert.doesNotMatch(r.stderr, /kept failing|healthy/);
+  });
+
   it('429 is retried 10 times, as client-go does', async () => {
     fake.faults.push({ match: podPatch, times: 9, kind: 'status', status: 429, retryAfter: 0 });
     const r = await cli('apply', 'a.sh');

@@ -56,6 +56,23 @@ const CASES: Case[] = [
   { name: 'a sysctl set twice', settings: sysctls([{ name: 'net.ipv4.tcp_syncookies', value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '0' }]), rule: 'bad-value' },
   { name: 'a safe sysctl', settings: sysctls([{ name: 'net.ipv4.tcp_syncookies', value: '1' }]) },
   { name: 'an unsafe sysctl (the server takes it; the kubelet would not): a warning', settings: sysctls([{ name: 'net.core.somaxconn', value: '1024' }]) },
+  // Found by review: each of these disagreed with the server.
+  { name: 'a sysctl written with slashes (1.24 takes dots only)', settings: sysctls([{ name: 'net/ipv4/tcp_syncookies', value: '1' }]), rule: 'bad-value' },
+  { name: 'a sysctl without a value', settings: sysctls([{ name: 'net.ipv4.tcp_syncookies' }]) },
+  { name: 'sysctls: null', settings: sysctls(null) },
+  { name: 'a Gt value written as a number', settings: node([{ matchExpressions: [{ key: 'cpus', operator: 'Gt', values: [4] }] }]), rule: 'wrong-type' },
+  { name: 'a label selector value written as a number', settings: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { tier: 1 } } }] } } as never }, rule: 'wrong-type' },
+  { name: 'a namespace written as a number', settings: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', namespaces: [1] }] } } as never }, rule: 'wrong-type' },
+  { name: 'a toleration value written as a number', settings: { tolerations: [{ key: 'gpu', operator: 'Equal', value: 1, effect: 'NoSchedule' }] as never }, rule: 'wrong-type' },
+  { name: 'a weighted pod affinity term without weight', settings: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } } as never }, rule: 'missing-key' },
+  { name: 'a weighted pod affinity term without its term', settings: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1 }] } } as never }, rule: 'missing-key' },
+  { name: 'nodeAffinity: null', settings: { affinity: { nodeAffinity: null } as never } },
+  { name: 'Exists with values: null', settings: node([{ matchExpressions: [{ key: 'zone', operator: 'Exists', values: null }] }]) },
+  { name: 'a limit set to null', settings: { resources: { limits: { cpu: null, memory: '64Mi' } } as never } },
+  { name: 'a name with kubernetes.io/ inside is native (overcommit, milli-units)', settings: { resources: { requests: { 'notkubernetes.io/gpu': '500m' } } } },
+  { name: 'a resource of the kubernetes.io domain', settings: { resources: { requests: { 'kubernetes.io/foo': '1' } } } },
+  { name: 'hugepages of size 0', settings: { resources: { limits: { 'hugepages-0': '0', memory: '64Mi' } } }, rule: 'bad-value' },
+  { name: 'an extended resource named requests.*', settings: { resources: { limits: { 'requests.example.com/foo': '1' } } }, rule: 'bad-value' },
 ];
 
 async function check(settings: Partial<Settings>): Promise<{ code: number; stdout: string }> {
@@ -73,6 +90,7 @@ describe('settings the API server refuses: nixpod check finds them first', () =>
       } else {
         assert.equal(r.code, 1, r.stdout);
         assert.match(r.stdout, new RegExp(`^nixpod\\.yaml:\\d+:\\d+: error: .*\\[${c.rule}\\]$`, 'm'));
+        assert.doesNotMatch(r.stdout, /undefined/);
       }
     });
   }
@@ -102,7 +120,7 @@ describe('real kube-apiserver: it refuses exactly the Pods nixpod check refuses'
       if (c.rule === undefined) assert.equal(r.code, 0, r.stderr);
       else {
         assert.notEqual(r.code, 0, `the server accepted what nixpod refuses: ${JSON.stringify(c.settings)}`);
-        assert.match(r.stderr, /is invalid|Invalid value|Required value|Duplicate value|Forbidden/);
+        assert.match(r.stderr, /is invalid|Invalid value|Required value|Duplicate value|Forbidden|failed to create typed patch object/);
       }
     });
   }

@@ -24,9 +24,13 @@ export function baseNameFor(fileName: string): string {
   return `${head || 'script'}-${tag}`;
 }
 
-/** The base of a script's names: its settings' `name` (or the file name's base), after its `namePrefix`. */
+/** The base of a script's names: its settings' `name` (or the file name's base), after its `namePrefix`; at most BASE_MAX characters. */
 export function scriptBase(fileName: string, settings?: { name?: string; namePrefix?: string }): string {
-  return `${settings?.namePrefix ?? ''}${settings?.name ?? baseNameFor(fileName)}`;
+  const base = `${settings?.namePrefix ?? ''}${settings?.name ?? baseNameFor(fileName)}`;
+  if (base.length <= BASE_MAX) return base;
+  // A prefix made it too long: shortened and tagged as baseNameFor does, so distinct bases stay distinct.
+  const tag = createHash('sha256').update(base).digest('hex').slice(0, TAG_LENGTH);
+  return `${base.slice(0, BASE_MAX - TAG_LENGTH - 1).replace(/-+$/, '')}-${tag}`;
 }
 
 /** Kubernetes' rules (IsDNS1123Label; IsConfigMapKey; a label value; a volume item path). */

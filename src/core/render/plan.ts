@@ -17,7 +17,7 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
     if (group.length < 2) continue;
     for (const s of group) {
       const others = group.filter((o) => o !== s).map((o) => o.path).join(', ');
-      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${others}`, 'set namePrefix: in a nixpod.yaml of one folder (e.g. namePrefix: prod-), or name= on a #! nixpod line of one script')]));
+      out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${others}`, 'give one folder a nixpod.yaml with defaults: {namePrefix: prod-}, or one script a #! nixpod name=… line')]));
     }
   }
   return out;

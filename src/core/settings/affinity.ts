@@ -5,7 +5,7 @@
  * check (namespaces, matchLabels values) are left to the server.
  */
 import { issue, isMap, type Issue, type ValuePath } from './issues.js';
-import { qualifiedName } from './validate.js';
+import { labelValue, qualifiedName } from './validate.js';
 import { knownFields, wrongType } from './values.js';
 
 const NODE_OPS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
@@ -15,26 +15,45 @@ const PREFERRED = 'preferredDuringSchedulingIgnoredDuringExecution';
 
 type Check = (v: unknown, path: ValuePath) => Issue[];
 
+// A field written with nothing under it (`nodeAffinity:`) is null: the server reads it as not set, and so does nixpod.
 function listOfChecked(item: Check, what: string): Check {
-  return (v, path) => (Array.isArray(v) ? v.flatMap((x, i) => item(x, [...path, i])) : [wrongType(path, `a list of ${what}`, v)]);
+  return (v, path) => (v === null ? [] : Array.isArray(v) ? v.flatMap((x, i) => item(x, [...path, i])) : [wrongType(path, `a list of ${what}`, v)]);
 }
 
-function mapWith(fields: readonly string[], what: string, checks: Record<string, Check>): Check {
+/** A map of known fields, each checked when set; `required` ones must be set (the server's "Required value"). */
+function mapWith(fields: readonly string[], what: string, checks: Record<string, Check>, required: readonly string[] = []): Check {
   return (v, path) => {
     if (!isMap(v)) return [wrongType(path, `a map (${what})`, v)];
     const out = knownFields(v, fields, path, what);
-    for (const [k, check] of Object.entries(checks)) if (v[k] !== undefined) out.push(...check(v[k], [...path, k]));
+    for (const k of required) if (v[k] === undefined || v[k] === null) out.push(issue(path, 'missing-key', `${what} needs ${k}`));
+    for (const [k, check] of Object.entries(checks)) if (v[k] !== undefined && v[k] !== null) out.push(...check(v[k], [...path, k]));
     return out;
   };
 }
+
+/** A list of strings: the API's []string, where a number or boolean is a 500 from the server, not a 422. */
+const strings = (what: string): Check => (v, path) =>
+  v === null ? [] : !Array.isArray(v) ? [wrongType(path, `a list of ${what}`, v)] : v.flatMap((x, i) => (typeof x === 'string' ? [] : [wrongType([...path, i], 'a string', x, typeof x === 'number' || typeof x === 'boolean' ? `quote it: '${String(x)}'` : undefined)]));
+
+const matchLabels: Check = (v, path) => {
+  if (!isMap(v)) return [wrongType(path, 'a map of label keys to values', v)];
+  return Object.entries(v).flatMap(([k, x]) => {
+    const kw = qualifiedName(k);
+    if (kw) return [issue([...path, k], 'bad-label', `key '${k}' ${kw}`, undefined, { onKey: true })];
+    if (typeof x !== 'string') return [wrongType([...path, k], 'a string', x, typeof x === 'number' || typeof x === 'boolean' ? `quote it: '${String(x)}'` : undefined)];
+    const vw = labelValue(x);
+    return vw ? [issue([...path, k], 'bad-label', `value '${x}' of '${k}' ${vw}`)] : [];
+  });
+};
 
 function requirement(ops: readonly string[], keyCheck: (k: string) => string | undefined): Check {
   const shape = mapWith(['key', 'operator', 'values'], 'a match expression', {});
   return (v, path) => {
     const out = shape(v, path);
     if (!isMap(v)) return out;
-    const values = Array.isArray(v.values) ? v.values : v.values === undefined ? [] : undefined;
+    const values = Array.isArray(v.values) ? v.values : v.values === undefined || v.values === null ? [] : undefined;
     if (values === undefined) return [...out, wrongType([...path, 'values'], 'a list of strings', v.values)];
+    out.push(...strings('strings')(values, [...path, 'values']));
     const why = typeof v.key === 'string' ? keyCheck(v.key) : 'must be set';
     if (why) out.push(issue(v.key === undefined ? path : [...path, 'key'], 'bad-value', `key '${String(v.key ?? '')}' ${why}`));
     const op = v.operator;
@@ -66,14 +85,15 @@ const nodeSelector: Check = (v, path) => {
   return out;
 };
 
-const preferredNode = mapWith(['weight', 'preference'], 'a preferred scheduling term', { weight, preference: nodeTerm });
+const preferredNode = mapWith(['weight', 'preference'], 'a preferred scheduling term', { weight, preference: nodeTerm }, ['weight']);
 
 const labelSelector = mapWith(['matchLabels', 'matchExpressions'], 'a label selector', {
+  matchLabels,
   matchExpressions: listOfChecked(requirement(LABEL_OPS, qualifiedName), 'match expressions'),
 });
 
 const podTerm: Check = (v, path) => {
-  const out = mapWith(['labelSelector', 'namespaces', 'namespaceSelector', 'topologyKey'], 'a pod affinity term', { labelSelector, namespaceSelector: labelSelector })(v, path);
+  const out = mapWith(['labelSelector', 'namespaces', 'namespaceSelector', 'topologyKey'], 'a pod affinity term', { labelSelector, namespaceSelector: labelSelector, namespaces: strings('namespace names') })(v, path);
   if (!isMap(v)) return out;
   const tk = v.topologyKey;
   const why = typeof tk !== 'string' || tk === '' ? 'must be set (e.g. kubernetes.io/hostname)' : qualifiedName(tk);
@@ -81,7 +101,7 @@ const podTerm: Check = (v, path) => {
   return out;
 };
 
-const preferredPod = mapWith(['weight', 'podAffinityTerm'], 'a weighted pod affinity term', { weight, podAffinityTerm: podTerm });
+const preferredPod = mapWith(['weight', 'podAffinityTerm'], 'a weighted pod affinity term', { weight, podAffinityTerm: podTerm }, ['weight', 'podAffinityTerm']);
 
 const podAffinity = mapWith([REQUIRED, PREFERRED], 'pod (anti-)affinity', { [REQUIRED]: listOfChecked(podTerm, 'pod affinity terms'), [PREFERRED]: listOfChecked(preferredPod, 'weighted pod affinity terms') });
 

@@ -28,13 +28,14 @@ function resources(v: unknown, path: ValuePath = []): Parsed<ResourceRequirement
   const out: ResourceRequirements = {};
   for (const part of ['requests', 'limits'] as const) {
     const m = v[part];
-    if (m === undefined) continue;
+    if (m === undefined || m === null) continue; // `limits:` with nothing under it: not set
     if (!isMap(m)) {
       issues.push(wrongType([...path, part], 'a map of resource names to quantities', m));
       continue;
     }
     const got: Record<string, string> = {};
     for (const [name, q] of Object.entries(m)) {
+      if (q === null) continue;
       const at = [...path, part, name];
       const rn = resourceName(name);
       const text = typeof q === 'number' ? String(q) : q;
@@ -65,7 +66,8 @@ function toleration(v: unknown, path: ValuePath): Parsed<unknown> {
   };
   enumAt('operator', TOLERATION_OPS);
   enumAt('effect', EFFECTS);
-  if (v.operator === 'Exists' && v.value !== undefined && v.value !== '') issues.push(issue([...path, 'value'], 'bad-value', "a toleration with operator Exists takes no value"));
+  if (v.value !== undefined && v.value !== null && typeof v.value !== 'string') issues.push(wrongType([...path, 'value'], 'a string', v.value, `quote it: '${String(v.value)}'`));
+  if (v.operator === 'Exists' && v.value !== undefined && v.value !== null && v.value !== '') issues.push(issue([...path, 'value'], 'bad-value', "a toleration with operator Exists takes no value"));
   // Kubernetes: "effect must be 'NoExecute' when `tolerationSeconds` is set".
   if (v.tolerationSeconds !== undefined && v.effect !== 'NoExecute') issues.push(issue([...path, 'tolerationSeconds'], 'bad-value', 'tolerationSeconds is only for effect NoExecute (Kubernetes rejects it with any other effect)'));
   else if (v.tolerationSeconds !== undefined && !Number.isInteger(v.tolerationSeconds)) issues.push(issue([...path, 'tolerationSeconds'], 'bad-value', 'tolerationSeconds must be a whole number of seconds'));
@@ -119,13 +121,20 @@ function pullSecret(v: unknown, path: ValuePath): Parsed<string> {
 
 const labelKey = qualifiedName;
 
+/** A structured value as the server reads it: a field set to null is not set (nixpod leaves it out of the manifest). */
+function stripNulls<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(stripNulls) as T;
+  if (!isMap(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, stripNulls(x)])) as T;
+}
+
 /** Room for '-' and the 10-hex content hash in a 63-character name. */
 const BASE_MAX = 52;
 function baseName(v: string): string | undefined {
   return v.length > BASE_MAX ? `must be at most ${BASE_MAX} characters (the name gets '-' and a 10-character hash)` : dnsLabel(v);
 }
 function namePrefix(v: string): string | undefined {
-  return /^[a-z0-9][-a-z0-9]*$/.test(v) && v.length < BASE_MAX ? undefined : "must be lowercase letters, digits and '-', starting with a letter or digit (e.g. prod-)";
+  return v === '' || (/^[a-z0-9][-a-z0-9]*$/.test(v) && v.length < BASE_MAX) ? undefined : "must be lowercase letters, digits and '-', starting with a letter or digit (e.g. prod-)";
 }
 
 /** Every key of nixpod.yaml's settings (the same names as Settings), and how its value is read. */
@@ -144,7 +153,7 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   resources,
   nodeSelector: stringMap('bad-label', labelKey, labelValue),
   tolerations: listOf(toleration, 'tolerations'),
-  affinity: (v, path = []) => (isMap(v) ? ok(v, checkAffinity(v, path)) : bad(...checkAffinity(v, path))),
+  affinity: (v, path = []) => (isMap(v) ? ok(stripNulls(v), checkAffinity(v, path)) : bad(...checkAffinity(v, path))),
   imagePullSecrets: listOf(pullSecret, 'Secret names'),
   podSecurityContext: securityContextOf(POD_SECURITY, 'a Pod securityContext'),
   securityContext: securityContextOf(CONTAINER_SECURITY, 'a container securityContext'),

@@ -16,8 +16,8 @@ export interface ResourceProblem {
 const QOS = new Set(['cpu', 'memory']);
 
 const isHugePages = (name: string): boolean => name.startsWith('hugepages-');
-/** Native: no domain, or a kubernetes.io one. Only native resources other than hugepages may be overcommitted. */
-const isNative = (name: string): boolean => !name.includes('/') || /(^|\.)kubernetes\.io\//.test(name);
+/** Native: no domain, or one containing kubernetes.io/ (helper.IsNativeResource). Only native resources other than hugepages may be overcommitted. */
+const isNative = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
 const overcommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
 /** Extended resources (e.g. nvidia.com/gpu) are counted in whole units. */
 const isExtended = (name: string): boolean => !isNative(name);

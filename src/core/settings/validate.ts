@@ -75,11 +75,17 @@ const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 /** A container resource name: cpu, memory, ephemeral-storage, hugepages-SIZE, or a domain-qualified extended resource. */
 export function resourceName(v: string): string | undefined {
   if (STANDARD_RESOURCES.has(v)) return undefined;
-  if (v.startsWith('hugepages-')) return quantity(v.slice('hugepages-'.length)) ? 'must name a page size (e.g. hugepages-2Mi)' : undefined;
+  if (v.startsWith('hugepages-')) {
+    const size = v.slice('hugepages-'.length);
+    const bytes = quantity(size) ? NaN : quantityValue(size);
+    return Number.isInteger(bytes) && bytes > 0 ? undefined : 'must name a page size in whole bytes (e.g. hugepages-2Mi, hugepages-1Gi)';
+  }
   if (!v.includes('/')) return 'must be cpu, memory, ephemeral-storage, hugepages-SIZE, or a domain-qualified extended resource (e.g. nvidia.com/gpu)';
   const q = qualifiedName(v);
   if (q) return q;
-  return /(^|\.)kubernetes\.io\//.test(v) ? 'the kubernetes.io domain is reserved for Kubernetes' : undefined;
+  // An extended resource: `requests.NAME` must be a qualified name too (the quota name), and NAME may not start with it.
+  if (!v.includes('kubernetes.io/') && (v.startsWith('requests.') || v.length + 'requests.'.length > 253)) return "is not an extended resource name Kubernetes takes (it must not start with 'requests.')";
+  return undefined;
 }
 
 export function imageName(v: string): string | undefined {
