@@ -22,6 +22,13 @@ export interface RenderedScript {
   objects(): [Manifest, Manifest];
   /** Both as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
   yaml(): string;
+  /**
+   * Render now what could still fail (a script off the shared skeletons), and
+   * keep it: afterwards objects() and yaml() cannot throw. Output made from a
+   * checked skeleton is made anew on each call, so a caller that writes as it
+   * goes never holds every text.
+   */
+  settle(format: 'yaml' | 'json'): void;
 }
 
 /** A template's output for one shape of context, parsed once; null when it cannot be shared (see skeleton.ts). */
@@ -52,10 +59,16 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
       pod = shared(cache, templates, kind, shape, held.context, (m) => m);
     }
+    // Only a slow-path result is kept (it is made, and any template error found, by settle); a skeleton's is made when asked.
     let objects: [Manifest, Manifest] | undefined;
     let yaml: string | undefined;
-    const getObjects = (): [Manifest, Manifest] =>
-      (objects ??= [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)]);
+    const fast = cm !== null && pod !== null;
+    const getObjects = (): [Manifest, Manifest] => {
+      if (objects) return objects;
+      const made: [Manifest, Manifest] = [cm ? (fillPlaceholders(cm.tree, values) as Manifest) : withEntries(slow('configmap'), entries), pod ? (fillPlaceholders(pod.tree, values) as Manifest) : slow(kind)];
+      if (!fast) objects = made;
+      return made;
+    };
     return {
       path: script.path,
       base: mine.base,
@@ -63,7 +76,8 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       kind,
       workloadName: mine.workloadName,
       objects: getObjects,
-      yaml: () => (yaml ??= cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : toYamlStream(getObjects())),
+      yaml: () => (cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : (yaml ??= toYamlStream(getObjects()))),
+      settle: (format) => void (fast ? undefined : format === 'yaml' ? (yaml ??= toYamlStream(getObjects())) : getObjects()),
     };
   };
 }
