@@ -117,7 +117,8 @@ export function buildContext(
   const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
   const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
-  const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
+  const templateLabels: Record<string, string> = {};
+  for (const k in labels) if (k !== MANAGED_BY) templateLabels[k] = labels[k] as string;
   const image = s.image as string;
   const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.

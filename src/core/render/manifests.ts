@@ -36,7 +36,8 @@ type Shared = { tree: Manifest; text: TextSkeleton } | null;
 
 /** A renderer for one run: template skeletons are shared between scripts of the same shape (see skeleton.ts). */
 export function createRenderer(opts: RenderOptions, templates: CompiledTemplates): (script: CheckedScript) => RenderedScript {
-  const cache = new Map<string, Shared>();
+  // By shape, then by template (and, for the ConfigMap, the entries' fields): one lookup of the long shape per script.
+  const cache = new Map<string, Map<string, Shared>>();
   const hasher = scriptHasher(templates.sources);
   // The settings part of a context is shared by every script with the same settings: built and described once.
   const memo = sharedDescriptions();
@@ -51,13 +52,19 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
     let values: string[] = [];
     const held = placehold(pieces, memo);
     if (held) {
-      const shape = held.shape;
-      // The entries' keys and values come last: their holes are the same for every script of this shape.
-      const n = held.values.length;
-      values = [...held.values, ...entries.flatMap((e) => [e.key, e.value])];
-      const holes = entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
-      cm = shared(cache, templates, 'configmap', `${shape}\0${entries.map((e) => e.field).join(',')}`, held.context, (m) => withEntries(m, holes));
-      pod = shared(cache, templates, kind, shape, held.context, (m) => m);
+      // The entries' keys and values come last: their holes are the same for every script of this shape and these fields.
+      values = held.values;
+      const n = values.length;
+      let fields = '';
+      for (const e of entries) {
+        values.push(e.key, e.value);
+        fields += e.field === 'data' ? 'd' : 'b';
+      }
+      let byShape = cache.get(held.shape);
+      if (!byShape) cache.set(held.shape, (byShape = new Map()));
+      const holes = (): Pick<DataEntry, 'field' | 'key' | 'value'>[] => entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
+      cm = shared(byShape, templates, 'configmap', `configmap\0${fields}`, held.context, (m) => withEntries(m, holes()));
+      pod = shared(byShape, templates, kind, kind, held.context, (m) => m);
     }
     // Only a slow-path result is kept (it is made, and any template error found, by settle); a skeleton's is made when asked.
     let objects: [Manifest, Manifest] | undefined;
@@ -87,8 +94,8 @@ export function renderScript(script: CheckedScript, opts: RenderOptions, templat
   return createRenderer(opts, templates)(script);
 }
 
-function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: TemplateName, shape: string, context: () => unknown, finish: (m: Manifest) => Manifest): Shared {
-  const key = `${name}\0${shape}`;
+/** The skeleton of template `name` for one shape (`cache` is that shape's), under `key`. */
+function shared(cache: Map<string, Shared>, templates: CompiledTemplates, name: TemplateName, key: string, context: () => unknown, finish: (m: Manifest) => Manifest): Shared {
   let entry = cache.get(key);
   if (entry === undefined) {
     entry = null;
