@@ -22,6 +22,7 @@ const LINE_START = /\n(?=[^\n])/g;
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t' };
 
 // ESCAPE without its surrogate cases (slow lookarounds), for the usual text that holds no surrogate at all.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const ESCAPE_BMP = /["\\\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/g;
 const SURROGATE = /[\uD800-\uDFFF]/;
 const escapeChar = (c: string): string => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
