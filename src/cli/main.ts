@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
@@ -7,16 +6,13 @@ import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
+import { version } from './version.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Shared by every command that reads settings (see io/config.ts). */
 const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed)'] as const;
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 
-// dist/src/cli/main.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
-function version(): string {
-  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
-}
 
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

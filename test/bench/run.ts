@@ -4,16 +4,20 @@
  * (Node reading each file and printing it). The machines are shared and noisy,
  * so compare ratios and differences, not absolute numbers across runs.
  * Sections: startup, scale, check, settings, nix, diff, cluster (default: all).
+ * NIXPOD_BENCH_BIN=path/to/nixpod.mjs measures another build beside the same floors.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { BIN as BUILT, ROOT } from '../helpers/cli.js';
 import { clusterBench } from './cluster.js';
 import { BARE_READ, generateScripts, nixpodYaml } from './scripts.js';
 
 interface Sample { ms: number; rssMb: number }
+
+/** NIXPOD_BENCH_BIN: another build to measure (e.g. the one before a change), with the same floors. */
+const BIN = process.env.NIXPOD_BENCH_BIN ?? BUILT;
 
 const RUNS = 5;
 const asked = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { RenderError } from '../errors.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { buildContext, scriptHasher, type DataEntry, type RenderOptions } from './context.js';
 import { settingsCache } from './settings-context.js';
-import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, textSkeleton, sharedDescriptions, type TextSkeleton } from './skeleton.js';
+import { fillPlaceholders, fillText, hole, isExactSkeleton, parseRendered, placehold, prefillText, textSkeleton, sharedDescriptions, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import { toYamlStream, type Json } from './yaml-emit.js';
 
@@ -42,6 +42,14 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
   // The settings part of a context is shared by every script with the same settings: built and described once.
   const memo = sharedDescriptions();
   const settingsOf = settingsCache(opts, (o) => memo.objects.set(o, null));
+  const prefills = new WeakMap<NonNullable<Shared>, WeakMap<object, TextSkeleton>>();
+  const prefilled = (entry: NonNullable<Shared>, settings: object, values: readonly string[], from: number, to: number): TextSkeleton => {
+    let bySettings = prefills.get(entry);
+    if (!bySettings) prefills.set(entry, (bySettings = new WeakMap()));
+    let text = bySettings.get(settings);
+    if (!text) bySettings.set(settings, (text = prefillText(entry.text, values, from, to)));
+    return text;
+  };
   return (script) => {
     const built = buildContext(script, opts, hasher, settingsOf);
     const { entries, pieces } = built;
@@ -50,6 +58,8 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
     let cm: Shared = null;
     let pod: Shared = null;
     let values: string[] = [];
+    let cmText: TextSkeleton | undefined;
+    let podText: TextSkeleton | undefined;
     const held = placehold(pieces, memo);
     if (held) {
       // The entries' keys and values come last: their holes are the same for every script of this shape and these fields.
@@ -65,6 +75,10 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       const holes = (): Pick<DataEntry, 'field' | 'key' | 'value'>[] => entries.map((e, i) => ({ field: e.field, key: hole(n + 2 * i), value: hole(n + 2 * i + 1) }));
       cm = shared(byShape, templates, 'configmap', `configmap\0${fields}`, held.context, (m) => withEntries(m, holes()));
       pod = shared(byShape, templates, kind, kind, held.context, (m) => m);
+      // The settings' values (the second piece) are written into the text once per skeleton and settings.
+      const [own, all] = held.ends as [number, number];
+      if (cm) cmText = prefilled(cm, pieces[1], values, own, all);
+      if (pod) podText = prefilled(pod, pieces[1], values, own, all);
     }
     // Only a slow-path result is kept (it is made, and any template error found, by settle); a skeleton's is made when asked.
     let objects: [Manifest, Manifest] | undefined;
@@ -83,7 +97,7 @@ export function createRenderer(opts: RenderOptions, templates: CompiledTemplates
       kind,
       workloadName: mine.workloadName,
       objects: getObjects,
-      yaml: () => (cm && pod ? `---\n${fillText(cm.text, values)}---\n${fillText(pod.text, values)}` : (yaml ??= toYamlStream(getObjects()))),
+      yaml: () => (cmText && podText ? `---\n${fillText(cmText, values)}---\n${fillText(podText, values)}` : (yaml ??= toYamlStream(getObjects()))),
       settle: (format) => void (fast ? undefined : format === 'yaml' ? (yaml ??= toYamlStream(getObjects())) : getObjects()),
     };
   };
