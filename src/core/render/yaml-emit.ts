@@ -29,7 +29,6 @@ const escapeChar = (c: string): string => SHORT[c] ?? `\\u${c.charCodeAt(0).toSt
 
 // JSON.stringify escapes exactly as quote does (", \\, \n, \t, other controls and lone surrogates as lowercase \u00xx)
 // except for these, which it writes raw (DEL, C1, U+2028/9, BOM, non-characters) or in short form (\b, \f, \r).
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const NOT_AS_JSON = /[\b\f\r\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 export function quote(s: string): string {
