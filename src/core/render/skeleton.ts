@@ -112,7 +112,7 @@ export function placehold(pieces: readonly unknown[], memo?: SharedDescriptions)
     let out = '{';
     let first = true;
     for (const k of Object.keys(v)) {
-      out += (first ? '' : ',') + JSON.stringify(k) + ':' + describe((v as Record<string, unknown>)[k]);
+      out += (first ? '' : ',') + quotedKey(k) + ':' + describe((v as Record<string, unknown>)[k]);
       first = false;
     }
     return out + '}';
@@ -135,6 +135,17 @@ export function placehold(pieces: readonly unknown[], memo?: SharedDescriptions)
     return pieces.length === 1 ? walk(pieces[0]) : Object.assign({}, ...pieces.map(walk));
   };
   return { context: build, shape, values, ends };
+}
+
+/** Object keys recur in every context (`name`, `labels`, …): each is quoted once. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    if (quotedKeys.size >= 10_000) quotedKeys.clear();
+    quotedKeys.set(k, (q = JSON.stringify(k)));
+  }
+  return q;
 }
 
 /** What the `json` helper prints: placeholders become JSON-marked ones. */
