@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
@@ -9,15 +8,13 @@ import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
+import { version } from './version.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Shared by every command that reads settings (see io/config.ts). */
+const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed)'] as const;
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 
-// dist/src/cli/main.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
-function version(): string {
-  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
-}
 
 const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;
 
@@ -70,7 +67,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--fix', 'rewrite what has one safe fix (CRLF, single quotes, repeated packages, a missing pin with --nixpkgs-pin), then check again')
     .option('--dry-run', 'with --fix: print the changes as a unified diff and write nothing')
     .option('--nixpkgs-pin <url>', "with --fix: add -I nixpkgs=<url> to scripts that do not pin nixpkgs ('config': each script's nixpkgs setting)")
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
+    .option(...QUIET_FLAG)
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; quiet?: boolean }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
@@ -78,9 +76,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       const f = o as { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string };
       if (f.fix || f.dryRun || f.nixpkgsPin !== undefined) {
         const { fixFlags, runFix } = await import('./commands/fix.js');
-        return setCode(await runFix({ paths, format: o.format, packages, config: o.config }, fixFlags(f), io));
+        return setCode(await runFix({ paths, format: o.format, packages, config: o.config, quiet: o.quiet === true }, fixFlags(f), io));
       }
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version() }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version(), quiet: o.quiet === true }, io));
     });
 
   program
@@ -118,10 +116,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean }) => {
+    .option(...QUIET_FLAG)
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean; quiet?: boolean }) => {
       if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check, quiet: o.quiet === true };
       setCode(await runRender(opts, io));
     });
   const apply = program
@@ -151,6 +150,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             context: o.context as string | undefined,
             namespace: o.namespace as string | undefined,
             config: o.config as string | undefined,
+            quiet: o.quiet === true,
             image: o.image as string | undefined,
             kind: o.kind as WorkloadKind | undefined,
             runtime: o.runtime as RuntimeFlag | undefined,
@@ -183,7 +183,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
-      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never' }, io));
     });
 
@@ -193,7 +193,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
-      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
   return program;
@@ -210,7 +210,8 @@ function clusterFlags(cmd: Command): Command {
     .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
-    .option(...CONFIG_FLAG);
+    .option(...CONFIG_FLAG)
+    .option(...QUIET_FLAG);
 }
 
 function positiveInt(v: string): number {

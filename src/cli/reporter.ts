@@ -1,4 +1,5 @@
 import { countBySeverity, type Diagnostic } from '../core/diagnostic.js';
+import { appendTo } from '../core/group.js';
 import type { SkipKind, SkipCounts } from '../io/scan.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github' | 'sarif';
@@ -66,4 +67,34 @@ export function formatSummary(diagnostics: readonly Diagnostic[], scripts: numbe
 /** One error in nixpod's own voice: `nixpod: error: …` and, when there is one, what to do. */
 export function formatError(message: string, hint: string | undefined): string {
   return `nixpod: error: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`;
+}
+
+/** Up to this many warnings of one rule, render and apply print them in full; past it, one line for the rule. */
+const FULL_UP_TO = 3;
+/** The files a rule's summary line names before `and N more`. */
+const NAMED_FILES = 3;
+
+/**
+ * What render, apply, diff and run print of a run's findings: every error in
+ * full; a rule's warnings in full when there are few, else one line with
+ * their count, the first message and the first files, and a pointer to
+ * `nixpod check` for the full list. `quiet` leaves warnings out.
+ */
+export function formatRunFindings(diagnostics: readonly Diagnostic[], quiet: boolean): string {
+  const byRule = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) if (d.severity === 'warning') appendTo(byRule, d.rule, d);
+  const many = (d: Diagnostic): boolean => (byRule.get(d.rule)?.length ?? 0) > FULL_UP_TO;
+  const full = formatText(diagnostics.filter((d) => d.severity !== 'warning' || (!quiet && !many(d))));
+  if (quiet) return full;
+  const lines = [...byRule].filter(([, ds]) => ds.length > FULL_UP_TO).map(([rule, ds]) => summaryLine(rule, ds));
+  return full + lines.join('') + (lines.length > 0 ? '  hint: run nixpod check to list every warning (--quiet leaves them out)\n' : '');
+}
+
+/** `warning: 1430 × [duplicate-package] in 1430 files (a.sh, b.sh, c.sh and 1427 more), first at a.sh:2:50: message`. */
+function summaryLine(rule: string, all: readonly Diagnostic[]): string {
+  const files = [...new Set(all.map((d) => d.path))];
+  const named = files.slice(0, NAMED_FILES).map(printablePath).join(', ');
+  const rest = files.length > NAMED_FILES ? ` and ${files.length - NAMED_FILES} more` : '';
+  const first = all[0] as Diagnostic;
+  return `warning: ${all.length} × [${rule}] in ${plural(files.length, 'file')} (${named}${rest}), first at ${printablePath(first.path)}:${first.line}:${first.col}: ${elide(first.message)}\n`;
 }

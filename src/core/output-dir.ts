@@ -2,11 +2,13 @@ import { parseAllDocuments } from 'yaml';
 import { isOwnKustomization, KUSTOMIZATION, KUSTOMIZATION_NAMES, renderKustomization, unlistedIn } from './kustomization.js';
 import { MANAGED_BY } from './render/settings-context.js';
 
-/** A file `render -o DIR` writes: its name in DIR and its whole text. */
+/** A file `render -o DIR` writes: its name in DIR and its whole text (made when asked, so a large run never holds every text). */
 export interface OutputFile {
   name: string;
-  content: string;
+  content: string | (() => string);
 }
+
+const textOf = (f: OutputFile): string => (typeof f.content === 'string' ? f.content : f.content());
 
 /** What `render -o DIR` does to DIR: the files it writes, the ones of its own it removes, and a kustomization it leaves alone. */
 export interface OutputPlan {
@@ -51,7 +53,7 @@ export function compareOutput(plan: OutputPlan, existing: ReadonlyMap<string, st
   for (const f of plan.write) {
     const now = existing.get(f.name);
     if (now === undefined) changes.push({ name: f.name, state: 'missing' });
-    else if (now !== f.content) changes.push({ name: f.name, state: 'stale' });
+    else if (now !== textOf(f)) changes.push({ name: f.name, state: 'stale' });
     else current++;
   }
   for (const name of plan.remove) changes.push({ name, state: 'extra' });

@@ -6,13 +6,14 @@ import { errnoText } from './errno.js';
 /**
  * Write a set of files into `dir` as one change: all of them, or none.
  * Every file is first written into a staging folder inside `dir` (same file
- * system), then each is renamed over its target; the old targets are kept as
+ * system; a content given as a function is made only then, so the texts of a
+ * large run are never all held), then each is renamed over its target; the old targets are kept as
  * hard links until the end, so a failed rename puts back the ones already
  * replaced. The files in `remove` go in the same change: moved into the
  * staging folder (and put back if anything fails), deleted with it at the end.
  * No temp file survives, whatever happens.
  */
-export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
+export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
     throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
@@ -24,7 +25,7 @@ export async function writeFilesAtomically(dir: string, files: readonly { name: 
   try {
     for (const f of files) {
       signal?.throwIfAborted();
-      await writeFile(join(stage, f.name), f.content).catch((e: unknown) => {
+      await writeFile(join(stage, f.name), typeof f.content === 'string' ? f.content : f.content()).catch((e: unknown) => {
         throw new IoError(`cannot write ${join(dir, f.name)}: ${errnoText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
       });
     }

@@ -20,6 +20,8 @@ export interface CheckOptions {
   config?: string | undefined;
   /** nixpod's version (for --format sarif). */
   version?: string | undefined;
+  /** --quiet: text and github output leave warnings out (json, for programs, keeps every finding). */
+  quiet?: boolean | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
@@ -29,14 +31,16 @@ export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };
   }
   if (opts.format === 'json') io.stdout(JSON.stringify(checkReport(run), null, 2) + '\n');
-  else if (opts.format === 'github') io.stdout(formatGithub(run.diagnostics));
-  else if (opts.format === 'sarif') io.stdout(formatSarif(run.diagnostics, sarifContext(run, io.cwd, opts.version ?? '0.0.0')));
+  else if (opts.format === 'github') io.stdout(formatGithub(shown(run.diagnostics, opts.quiet)));
+  else if (opts.format === 'sarif') io.stdout(formatSarif(shown(run.diagnostics, opts.quiet), sarifContext(run, io.cwd, opts.version ?? '0.0.0')));
   else {
-    io.stdout(formatText(run.diagnostics));
+    io.stdout(formatText(shown(run.diagnostics, opts.quiet)));
     io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
   }
   return countBySeverity(run.diagnostics).errors > 0 ? EXIT.problems : EXIT.ok;
 }
+
+const shown = (ds: Diagnostic[], quiet: boolean | undefined): Diagnostic[] => (quiet ? ds.filter((d) => d.severity !== 'warning') : ds);
 
 export function checkReport(run: CheckRun): object {
   const byPath = new Map<string, Diagnostic[]>();

@@ -7,7 +7,7 @@ import { loadTemplates } from '../../io/templates.js';
 import type { Lifetime } from '../../cluster/cancel.js';
 import type { Api } from '../../cluster/http.js';
 import type { CliIo } from '../io.js';
-import { formatSummary, formatText } from '../reporter.js';
+import { formatRunFindings, formatSummary } from '../reporter.js';
 import { loadAndCheck } from './load.js';
 
 export interface PrepareOptions {
@@ -21,6 +21,8 @@ export interface PrepareOptions {
   templates: string | undefined;
   /** --config FILE (see load.ts). */
   config?: string | undefined;
+  /** --quiet: no warnings (errors are always printed). */
+  quiet?: boolean | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
-  if (diagnostics.length > 0) io.stderr(formatText(diagnostics));
+  if (diagnostics.length > 0) io.stderr(formatRunFindings(diagnostics, opts.quiet === true));
   if (countBySeverity(diagnostics).errors > 0) {
     io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips) + 'nothing sent to the cluster: fix the errors above\n');
     return undefined;

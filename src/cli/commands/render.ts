@@ -6,7 +6,7 @@ import type { RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { formatSummary, formatText } from '../reporter.js';
+import { formatRunFindings, formatSummary } from '../reporter.js';
 import { loadAndCheck } from './load.js';
 import { checkOutputDir, writeOutputDir } from './render-output.js';
 
@@ -22,6 +22,8 @@ export interface RenderCommandOptions extends RenderOptions {
   config?: string | undefined;
   /** --check: compare outputDir with what would be written, write nothing. */
   check?: boolean | undefined;
+  /** --quiet: no warnings (errors are always printed). */
+  quiet?: boolean | undefined;
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
@@ -30,24 +32,23 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
   const { errors } = countBySeverity(diagnostics);
-  if (diagnostics.length > 0) io.stderr(formatText(diagnostics));
+  if (diagnostics.length > 0) io.stderr(formatRunFindings(diagnostics, opts.quiet === true));
   if (errors > 0) {
     io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips) + 'nothing rendered: fix the errors above\n');
     return EXIT.problems;
   }
   // Nothing is left out silently: say what was skipped, and why.
   if (run.skipped > 0) io.stderr(formatSummary(diagnostics, run.scripts.length, run.skips));
+  // Every template error surfaces here, before the first byte goes out; the texts are made only as they are written.
   const rendered = run.scripts.map(createRenderer(flags, templates));
+  for (const r of rendered) r.settle(opts.format);
   if (opts.outputDir !== undefined) {
-    const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: serialize(r, opts.format) }));
+    const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: () => serialize(r, opts.format) }));
     return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io);
   } else if (opts.format === 'json') {
-    io.stdout(asList(rendered.flatMap((r) => r.objects())));
+    streamList(rendered, io);
   } else {
-    // Everything is rendered (so any template error has surfaced) before the first byte goes out;
-    // writing per script then keeps one huge string out of memory.
-    const texts = rendered.map((r) => r.yaml());
-    for (let i = 0; i < texts.length && !io.stdoutClosed(); i += WRITE_BATCH) io.stdout(texts.slice(i, i + WRITE_BATCH).join(''));
+    for (let i = 0; i < rendered.length && !io.stdoutClosed(); i += WRITE_BATCH) io.stdout(rendered.slice(i, i + WRITE_BATCH).map((r) => r.yaml()).join(''));
   }
   return EXIT.ok;
 }
@@ -59,4 +60,19 @@ function serialize(r: RenderedScript, format: 'yaml' | 'json'): string {
 /** What `kubectl get -o json` prints for several objects. */
 function asList(objects: readonly Manifest[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } }, null, 2) + '\n';
+}
+
+/**
+ * `asList` of every object, to the byte, written a batch of scripts at a time:
+ * an item at depth 2 is its own two-space JSON with each line indented by four
+ * (a JSON string never holds a raw line break, so lines are the document's).
+ */
+function streamList(rendered: readonly RenderedScript[], io: CliIo): void {
+  if (rendered.length === 0) return io.stdout(asList([]));
+  io.stdout('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n');
+  for (let i = 0; i < rendered.length && !io.stdoutClosed(); i += WRITE_BATCH) {
+    const items = rendered.slice(i, i + WRITE_BATCH).flatMap((r) => r.objects().map((o) => '    ' + JSON.stringify(o, null, 2).replaceAll('\n', '\n    ')));
+    io.stdout(items.join(',\n') + (i + WRITE_BATCH < rendered.length ? ',\n' : '\n'));
+  }
+  io.stdout('  ],\n  "metadata": {\n    "resourceVersion": ""\n  }\n}\n');
 }

@@ -123,7 +123,8 @@ export function buildContext(
   const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
   const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
-  const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
+  const templateLabels: Record<string, string> = {};
+  for (const k in labels) if (k !== MANAGED_BY) templateLabels[k] = labels[k] as string;
   const rt = runtimeFacts(script, s, scriptPath);
   // A prebuilt image carries the script and its files (and sets its working directory): nothing is mounted.
   if (!rt.configMap) [workingDir, items] = [null, null];

@@ -17,6 +17,19 @@ const LOSSLESS = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$/;
  * `a_b.sh` and `a.b.sh` -> `a-b-sh-<6 hex>` each with its own tag.
  */
 export function baseNameFor(fileName: string): string {
+  // Asked for several times per script (checks, names, context): made once per name.
+  let base = bases.get(fileName);
+  if (base === undefined) {
+    if (bases.size >= BASES_KEPT) bases.clear();
+    bases.set(fileName, (base = makeBaseName(fileName)));
+  }
+  return base;
+}
+
+const bases = new Map<string, string>();
+const BASES_KEPT = 100_000;
+
+function makeBaseName(fileName: string): string {
   const s = fileName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   if (LOSSLESS.test(fileName) && s.length <= BASE_MAX) return s;
   const tag = createHash('sha256').update(fileName).digest('hex').slice(0, TAG_LENGTH);
@@ -61,11 +74,19 @@ export function dataKeyFor(fileName: string): string {
  */
 export function contentHasher(prefix: readonly (string | Uint8Array)[]): (parts: readonly (string | Uint8Array)[]) => string {
   const start = createHash('sha256');
+  // Text runs go in as one update (each update is a call into native code): the same bytes as one update per piece.
   const feed = (h: Hash, parts: readonly (string | Uint8Array)[]): Hash => {
+    let text = '';
     for (const p of parts) {
-      h.update(`${typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length}:`);
+      if (typeof p === 'string') {
+        text += `${Buffer.byteLength(p, 'utf8')}:${p}`;
+        continue;
+      }
+      h.update(`${text}${p.length}:`);
       h.update(p);
+      text = '';
     }
+    if (text !== '') h.update(text);
     return h;
   };
   feed(start, prefix);

@@ -129,8 +129,8 @@ function nonEmpty<T extends object>(v: T | undefined): T | null {
 export interface SettingsParts {
   settings: Settings;
   context: SettingsContext;
-  /** What the name's hash covers of them (everything but the namespace). */
-  hashed: string;
+  /** What the name's hash covers of them (everything but the namespace), as UTF-8: encoded once, not per script. */
+  hashed: Uint8Array;
 }
 
 /**
@@ -155,7 +155,7 @@ export function settingsCache(opts: RenderOptions, shared?: (o: object) => void)
     if (!parts) {
       const settings = effectiveSettings(resolved, opts);
       const context = settingsContext(settings, pinned);
-      parts = { settings, context, hashed: JSON.stringify({ ...context, settings: { ...context.settings, namespace: null } }) };
+      parts = { settings, context, hashed: Buffer.from(JSON.stringify({ ...context, settings: { ...context.settings, namespace: null } }), 'utf8') };
       shared?.(context);
       slots[i] = parts;
     }

@@ -34,6 +34,8 @@ export interface Placeheld {
   /** Identifies the placeholder context: scripts with equal shapes render the same skeleton. */
   shape: string;
   values: string[];
+  /** Where each piece's values end in `values` (piece i's are from ends[i-1], or 0, up to ends[i]). */
+  ends: number[];
 }
 
 /** How `placehold` described an object that many contexts share (see SharedDescriptions). */
@@ -110,12 +112,17 @@ export function placehold(pieces: readonly unknown[], memo?: SharedDescriptions)
     let out = '{';
     let first = true;
     for (const k of Object.keys(v)) {
-      out += (first ? '' : ',') + JSON.stringify(k) + ':' + describe((v as Record<string, unknown>)[k]);
+      out += (first ? '' : ',') + quotedKey(k) + ':' + describe((v as Record<string, unknown>)[k]);
       first = false;
     }
     return out + '}';
   };
-  const shape = pieces.map(describe).join('+');
+  let shape = '';
+  const ends: number[] = [];
+  for (const p of pieces) {
+    shape += (ends.length > 0 ? '+' : '') + describe(p);
+    ends.push(values.length);
+  }
   if (clash) return undefined;
   const build = (): unknown => {
     let n = 0;
@@ -127,7 +134,18 @@ export function placehold(pieces: readonly unknown[], memo?: SharedDescriptions)
     };
     return pieces.length === 1 ? walk(pieces[0]) : Object.assign({}, ...pieces.map(walk));
   };
-  return { context: build, shape, values };
+  return { context: build, shape, values, ends };
+}
+
+/** Object keys recur in every context (`name`, `labels`, …): each is quoted once. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    if (quotedKeys.size >= 10_000) quotedKeys.clear();
+    quotedKeys.set(k, (q = JSON.stringify(k)));
+  }
+  return q;
 }
 
 /** What the `json` helper prints: placeholders become JSON-marked ones. */
@@ -187,12 +205,32 @@ export function textSkeleton(doc: { [key: string]: Json }): TextSkeleton {
 
 export function fillText(sk: TextSkeleton, values: readonly string[]): string {
   let out = sk.texts[0] as string;
-  for (let i = 0; i < sk.holes.length; i++) {
-    const h = sk.holes[i] as TextSkeleton['holes'][number];
-    const v = values[h.index] as string;
-    out += (h.key ? yamlKey(v) : yamlStringValue(v, h.indent)) + (sk.texts[i + 1] as string);
-  }
+  for (let i = 0; i < sk.holes.length; i++) out += holeText(sk.holes[i] as Hole, values) + (sk.texts[i + 1] as string);
   return out;
+}
+
+type Hole = TextSkeleton['holes'][number];
+const holeText = (h: Hole, values: readonly string[]): string => (h.key ? yamlKey(values[h.index] as string) : yamlStringValue(values[h.index] as string, h.indent));
+
+/**
+ * The skeleton with the holes of values `from` to `to` (exclusive) written in:
+ * the part of a context that many scripts share (their settings) is emitted
+ * once, and fillText then fills only each script's own values. The same text
+ * as fillText by construction: each hole's text stands between the same texts.
+ */
+export function prefillText(sk: TextSkeleton, values: readonly string[], from: number, to: number): TextSkeleton {
+  const texts = [sk.texts[0] as string];
+  const holes: Hole[] = [];
+  for (let i = 0; i < sk.holes.length; i++) {
+    const h = sk.holes[i] as Hole;
+    const after = sk.texts[i + 1] as string;
+    if (h.index >= from && h.index < to) texts[texts.length - 1] += holeText(h, values) + after;
+    else {
+      holes.push(h);
+      texts.push(after);
+    }
+  }
+  return { texts, holes };
 }
 
 /** Parse one rendered template; errors name the template and the output position. */

@@ -21,8 +21,19 @@ const FIRST_CONTENT = /[^\n]+/;
 const LINE_START = /\n(?=[^\n])/g;
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t' };
 
+// ESCAPE without its surrogate cases (slow lookarounds), for the usual text that holds no surrogate at all.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const ESCAPE_BMP = /["\\\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/g;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const escapeChar = (c: string): string => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+// JSON.stringify escapes exactly as quote does (", \\, \n, \t, other controls and lone surrogates as lowercase \u00xx)
+// except for these, which it writes raw (DEL, C1, U+2028/9, BOM, non-characters) or in short form (\b, \f, \r).
+const NOT_AS_JSON = /[\b\f\r\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
+
 export function quote(s: string): string {
-  return `"${s.replace(ESCAPE, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  if (!NOT_AS_JSON.test(s)) return JSON.stringify(s);
+  return `"${s.replace(SURROGATE.test(s) ? ESCAPE : ESCAPE_BMP, escapeChar)}"`;
 }
 
 function scalar(s: string): string {
