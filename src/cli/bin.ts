@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { basename } from 'node:path';
 import { processIo } from './io.js';
 import { reportFailure, runMain } from './main.js';
 
@@ -10,4 +11,6 @@ const crash = (e: unknown): void => {
 process.on('unhandledRejection', crash);
 process.on('uncaughtException', crash);
 
-process.exitCode = await runMain(process.argv.slice(2), processIo());
+// Installed as kubectl-nixpod too: kubectl runs it as `kubectl nixpod`, and its help says so.
+const name = basename(process.argv[1] ?? '').startsWith('kubectl-') ? 'kubectl nixpod' : 'nixpod';
+process.exitCode = await runMain(process.argv.slice(2), processIo(), name);

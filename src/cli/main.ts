@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
@@ -7,10 +7,15 @@ import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
+import { polishHelp } from './help-examples.js';
+import { DEFAULT_IMAGE } from '../core/render/settings-context.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Shared by every command that reads settings (see io/config.ts). */
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
+/** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
+const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`] as const;
+const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: pod)').choices(['pod', 'job', 'cronjob']);
 
 // dist/src/cli/main.js and the bundle dist/pkg/cli/nixpod.mjs are both three levels below the package root.
 function version(): string {
@@ -34,13 +39,13 @@ function namespaceArg(v: string): string {
   return v;
 }
 
-function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
-  const program = new Command('nixpod')
+function buildProgram(io: CliIo, setCode: (code: number) => void, name: string): Command {
+  const program = new Command(name)
     .description('Run self-describing nix-shell scripts on Kubernetes.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`nixpod: ${s.replace(/^error: /, 'error: ')}`) })
-    .showHelpAfterError('(run nixpod --help for usage)');
+    .showHelpAfterError(`(run ${name} --help for usage)`);
 
   program
     .command('check')
@@ -51,12 +56,13 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--nixpkgs <path>', 'with --nix: the nixpkgs for scripts without an -I nixpkgs= pin, when NIX_PATH has none')
     .option('--package-index <file>', 'also check that every -p package exists in this list (nixpod index, or nix-env -qaP --json); no Nix needed')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
+    .option('--skip-non-scripts', 'leave out named files that are not nix-shell scripts, as in a folder (for pre-commit and tools that pass every changed file)')
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; skipNonScripts?: boolean }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
       const packages = o.nix || o.packageIndex !== undefined ? { nix: o.nix === true, nixpkgs: o.nixpkgs, packageIndex: o.packageIndex } : undefined;
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, skipNonScripts: o.skipNonScripts === true }, io));
     });
 
   program
@@ -74,8 +80,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description('render a ConfigMap and a Pod for each script')
     .argument('[paths...]', 'script files or folders', [])
     .option('-n, --namespace <namespace>', 'set metadata.namespace', namespaceArg)
-    .option('--image <image>', 'container image for the Pods')
-    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...IMAGE_FLAG)
+    .addOption(kindOption())
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
@@ -155,6 +161,16 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, flag values and paths)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      io.stdout(completionScript(program, shell, version()));
+    });
+  polishHelp(program, name);
   return program;
 }
 
@@ -162,10 +178,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 function clusterFlags(cmd: Command): Command {
   return cmd
     .option('-n, --namespace <namespace>', 'namespace (default: the context\'s, else default)', namespaceArg)
-    .option('--context <name>', 'kubeconfig context to use')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
-    .option('--image <image>', 'container image for the Pods')
-    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...IMAGE_FLAG)
+    .addOption(kindOption())
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option(...CONFIG_FLAG);
@@ -191,9 +207,9 @@ export function duration(v: string): number {
 }
 
 /** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
-export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runMain(argv: readonly string[], io: CliIo, name = 'nixpod'): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c), name);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
