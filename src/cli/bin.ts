@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { basename } from 'node:path';
 import { processIo } from './io.js';
 import { version } from './version.js';
 
@@ -15,7 +16,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   };
   process.on('unhandledRejection', crash);
   process.on('uncaughtException', crash);
+  // Installed as kubectl-nixpod too: kubectl runs it as `kubectl nixpod`, and its help says so.
+  const name = basename(process.argv[1] ?? '').startsWith('kubectl-') ? 'kubectl nixpod' : 'nixpod';
   // Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
   // cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.
-  process.exit(await runMain(argv, processIo()));
+  process.exit(await runMain(argv, processIo(), name));
 }

@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
@@ -9,11 +9,16 @@ import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
 import { version } from './version.js';
+import { polishHelp } from './help-examples.js';
+import { DEFAULT_IMAGE } from '../core/render/settings-context.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Shared by every command that reads settings (see io/config.ts). */
 const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed)'] as const;
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
+/** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
+const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`] as const;
+const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: pod)').choices(['pod', 'job', 'cronjob']);
 
 
 const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;
@@ -47,13 +52,13 @@ function namespaceArg(v: string): string {
   return v;
 }
 
-function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
-  const program = new Command('nixpod')
+function buildProgram(io: CliIo, setCode: (code: number) => void, name: string): Command {
+  const program = new Command(name)
     .description('Run self-describing nix-shell scripts on Kubernetes.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`nixpod: ${s.replace(/^error: /, 'error: ')}`) })
-    .showHelpAfterError('(run nixpod --help for usage)');
+    .showHelpAfterError(`(run ${name} --help for usage)`);
 
   program
     .command('check')
@@ -68,7 +73,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--dry-run', 'with --fix: print the changes as a unified diff and write nothing')
     .option('--nixpkgs-pin <url>', "with --fix: add -I nixpkgs=<url> to scripts that do not pin nixpkgs ('config': each script's nixpkgs setting)")
     .option(...QUIET_FLAG)
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; quiet?: boolean }) => {
+    .option('--skip-non-scripts', 'leave out named files that are not nix-shell scripts, as in a folder (for pre-commit and tools that pass every changed file)')
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; quiet?: boolean; skipNonScripts?: boolean }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
@@ -76,9 +82,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       const f = o as { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string };
       if (f.fix || f.dryRun || f.nixpkgsPin !== undefined) {
         const { fixFlags, runFix } = await import('./commands/fix.js');
-        return setCode(await runFix({ paths, format: o.format, packages, config: o.config, quiet: o.quiet === true }, fixFlags(f), io));
+        return setCode(await runFix({ paths, format: o.format, packages, config: o.config, quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true }, fixFlags(f), io));
       }
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version(), quiet: o.quiet === true }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version(), quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true }, io));
     });
 
   program
@@ -108,8 +114,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .description('render a ConfigMap and a Pod for each script')
     .argument('[paths...]', 'script files or folders', [])
     .option('-n, --namespace <namespace>', 'set metadata.namespace', namespaceArg)
-    .option('--image <image>', 'container image for the Pods')
-    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...IMAGE_FLAG)
+    .addOption(kindOption())
     .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
@@ -196,6 +202,16 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, flags, flag values and paths)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      io.stdout(completionScript(program, shell, version()));
+    });
+  polishHelp(program, name);
   return program;
 }
 
@@ -203,10 +219,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 function clusterFlags(cmd: Command): Command {
   return cmd
     .option('-n, --namespace <namespace>', 'namespace (default: the context\'s, else default)', namespaceArg)
-    .option('--context <name>', 'kubeconfig context to use')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
-    .option('--image <image>', 'container image for the Pods')
-    .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
+    .option(...IMAGE_FLAG)
+    .addOption(kindOption())
     .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
@@ -234,9 +250,9 @@ export function duration(v: string): number {
 }
 
 /** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
-export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runMain(argv: readonly string[], io: CliIo, name = 'nixpod'): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c), name);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

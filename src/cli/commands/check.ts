@@ -22,10 +22,12 @@ export interface CheckOptions {
   version?: string | undefined;
   /** --quiet: text and github output leave warnings out (json, for programs, keeps every finding). */
   quiet?: boolean | undefined;
+  /** --skip-non-scripts (see load.ts). */
+  skipNonScripts?: boolean | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
-  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config });
+  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, skipNonScripts: opts.skipNonScripts });
   if (opts.packages) {
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };

@@ -19,6 +19,8 @@ export interface CheckRun {
 export interface LoadOptions {
   /** `--config FILE`: one nixpod.yaml for every script, instead of the nearest one of each. */
   config?: string | undefined;
+  /** Named files that are not nix-shell scripts are left out as in a folder (pre-commit passes every changed file). */
+  skipNonScripts?: boolean | undefined;
 }
 
 /** Read and check every script under `paths`: the shared first step of check and render. */
@@ -30,7 +32,8 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
   const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage) }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
-  const checked = withSettings.map((input) => {
+  const checked = withSettings.map((named) => {
+    const input = opts.skipNonScripts ? { ...named, explicit: false } : named;
     const c = checkScript(input);
     if (c.skipped || c.localRefs.length === 0) return c;
     return checkScript({ ...input, resolved: resolveRefs(join(input.dir, c.fileName), c.localRefs, input.root) });
