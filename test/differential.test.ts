@@ -26,8 +26,12 @@ interface View {
   error: boolean;
   /** The -p words, null without -p, or 'invalid Nix' when Nix could not parse the expression they make. */
   packages?: string[] | null | 'invalid Nix';
-  /** nixpod found a -p word that is not valid Nix on its own. */
+  /** nixpod found a -p word, --arg value or -E expression that is not valid Nix on its own. */
   wordError?: boolean;
+  /** The names nixpod says no scope defines in --arg values and -E expressions. */
+  undefinedNames?: string[];
+  /** nixpod found an --arg value or -E expression that Nix refuses before evaluating it. */
+  exprError?: boolean;
   interpreter?: string | null;
   run?: string | null;
   pure?: boolean;
@@ -37,21 +41,27 @@ interface View {
 
 const ARG_ERROR = /requires (?:an|\d+) argument|unrecognised flag|unexpected argument|unterminated quote|mutually exclusive|is not an integer|invalid unit specifier|^timeout/;
 
-const SYNTAX_ERROR = /syntax error/;
+// What Nix's parser refuses (syntax, then scoping): before any evaluation.
+const SYNTAX_ERROR = /syntax error|undefined variable|already defined|duplicate formal|dynamic attributes not allowed|path has a trailing slash|invalid integer|pipe-operators/;
+// nixpod's rules for --arg values and -E expressions Nix refuses.
+const EXPR_RULES = new Set(['expr-syntax', 'undefined-variable']);
 // nixpod's rules for package words that are not valid Nix on their own.
-const WORD_RULES = new Set(['empty-package', 'nix-comment', 'nix-syntax', 'invalid-attr-path']);
+const WORD_RULES = new Set(['empty-package', 'nix-comment', 'nix-syntax', 'invalid-attr-path', ...EXPR_RULES]);
 
 // What the oracle can observe of --keep: names that are shell identifiers it set a sentinel for.
 const OBSERVABLE_KEEP = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function nixpodView(text: string): View {
   const c = checkScript({ path: 's.sh', bytes: new TextEncoder().encode(text), explicit: true });
-  if (c.model.error) return { error: true };
+  // nix-shell refuses -p with -E while reading its arguments; nixpod says so as a finding.
+  if (c.model.error || c.diagnostics.some((d) => d.rule === 'packages-and-expr')) return { error: true };
   const s = summarizeShebang(c.model);
   return {
     error: false,
     packages: c.model.args.packagesFlag ? s.packages : null,
     wordError: c.diagnostics.some((d) => WORD_RULES.has(d.rule)),
+    exprError: c.diagnostics.some((d) => EXPR_RULES.has(d.rule)),
+    undefinedNames: c.diagnostics.filter((d) => d.rule === 'undefined-variable').map((d) => /undefined variable '([^']*)'/.exec(d.message)?.[1] ?? ''),
     interpreter: s.interpreter,
     run: s.run,
     pure: s.pure,
@@ -89,11 +99,26 @@ function difference(text: string, o: OracleResult): string {
   // (The converse need not hold: nixpod checks each word alone, and words can be valid only together, as in `"a b" c"`.)
   if (theirs.packages === 'invalid Nix' && mine.wordError) mine.packages = 'invalid Nix';
   const diffs: string[] = [];
+  const scoping = scopingDifference(mine, o);
+  if (scoping) diffs.push(scoping);
   for (const k of ['packages', 'interpreter', 'run', 'pure', 'keep', 'nixPath'] as const) {
     if (theirs[k] === undefined) continue;
     if (JSON.stringify(mine[k]) !== JSON.stringify(theirs[k])) diffs.push(`${k}: nixpod ${JSON.stringify(mine[k])}, Nix ${JSON.stringify(theirs[k])}`);
   }
   return diffs.join('; ');
+}
+
+/**
+ * --arg values and -E expressions: when Nix names an undefined variable, nixpod
+ * names it too; when Nix's parser accepts everything, nixpod reports no
+ * expression error. (Nix stops at its first error, nixpod reports them all.)
+ */
+function scopingDifference(mine: View, o: OracleResult): string {
+  const nixError = [o.raw?.error, o.sem?.error].find((e) => e && SYNTAX_ERROR.test(e));
+  const undef = /undefined variable '([^']*)'/.exec(nixError ?? '')?.[1];
+  if (undef !== undefined && !mine.undefinedNames?.includes(undef)) return `scoping: Nix: ${nixError}; nixpod names ${JSON.stringify(mine.undefinedNames)}`;
+  if (!nixError && mine.exprError) return `scoping: Nix parses every expression, nixpod reports an expression error`;
+  return '';
 }
 
 /** Candidate smaller scripts: one line less, or one shebang word less. */
