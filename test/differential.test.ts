@@ -161,7 +161,9 @@ describe('differential test against real Nix 2.26', { skip: oracleSkip }, () => 
       const failures = texts.map((text, i) => ({ text, why: difference(text, results[i] as OracleResult) })).filter((f) => f.why !== '');
       const agreed = texts.length - failures.length;
       const errors = texts.filter((text) => nixpodView(text).error).length;
-      t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both)`);
+      const parseErrors = results.map((o) => [o.raw?.error, o.sem?.error].find((e) => e && SYNTAX_ERROR.test(e)) ?? '');
+      const undefinedVars = parseErrors.filter((e) => e.includes('undefined variable')).length;
+      t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both; Nix's parser refused ${parseErrors.filter((e) => e !== '').length}, ${undefinedVars} for an undefined variable)`);
       if (failures.length === 0) return;
       const first = failures[0] as { text: string; why: string };
       const small = await shrink(first.text, first.why);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResolvedRefs } from '../../src/core/bundle/files.js';
 import { checkScript } from '../../src/core/check/script.js';
-import { script } from '../helpers/cli.js';
+import { runCli, script, tempTree } from '../helpers/cli.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const diags = (text: string, resolved?: ResolvedRefs) => checkScript({ path: 'run.sh', bytes: enc(text), explicit: true, ...(resolved ? { resolved, dir: '/w' } : {}) }).diagnostics;
@@ -74,5 +74,16 @@ describe('checks: -I nixpkgs=DIR, a relative folder without default.nix', () => 
     assert.deepEqual(diags(e, resolved(['shell.nix'])).filter((x) => x.rule === 'nixpkgs-folder'), []);
     const uses = { files: [{ rel: 'shell.nix', bytes: enc('with import <nixpkgs> { }; mkShell { }') }], missing: new Map(), importProblems: [] };
     assert.equal(diags(e, uses).filter((x) => x.rule === 'nixpkgs-folder').length, 1);
+  });
+});
+
+describe('checks: -I nixpkgs=. through the CLI, on real folders', () => {
+  const text = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=.\necho hi\n';
+  it('exits 1 naming the -I entry when the folder has no default.nix, 0 when it has one', async () => {
+    const bare = await runCli(['check', 'run.sh'], tempTree({ 'run.sh': text, '.git/HEAD': 'ref: x\n' }));
+    assert.equal(bare.code, 1);
+    assert.match(bare.stdout, /run\.sh:2:28: error: -I nixpkgs=\.: the folder \. has no default\.nix.*\[nixpkgs-folder\]/);
+    const withDefault = await runCli(['check', 'run.sh'], tempTree({ 'run.sh': text, 'default.nix': '{ }\n', '.git/HEAD': 'ref: x\n' }));
+    assert.equal(withDefault.code, 0, withDefault.stdout + withDefault.stderr);
   });
 });
