@@ -32,6 +32,8 @@ interface View {
   undefinedNames?: string[];
   /** nixpod found an --arg value or -E expression that Nix refuses before evaluating it. */
   exprError?: boolean;
+  /** Without a #! first line nix-shell parses the file itself as Nix (nixpod: not-a-script). */
+  fileIsExpr?: boolean;
   interpreter?: string | null;
   run?: string | null;
   pure?: boolean;
@@ -41,8 +43,10 @@ interface View {
 
 const ARG_ERROR = /requires (?:an|\d+) argument|unrecognised flag|unexpected argument|unterminated quote|mutually exclusive|is not an integer|invalid unit specifier|^timeout/;
 
-// What Nix's parser refuses (syntax, then scoping): before any evaluation.
-const SYNTAX_ERROR = /syntax error|undefined variable|already defined|duplicate formal|dynamic attributes not allowed|path has a trailing slash|invalid integer|pipe-operators/;
+const SYNTAX_ERROR = /syntax error/;
+// What Nix's parser refuses (syntax, then scoping), before any evaluation. Read from the raw pass only: in the
+// semantic pass an `undefined variable` can also be a `with` lookup failing at run time (the recorder lacks a name).
+const PARSE_ERROR = /syntax error|undefined variable|already defined|duplicate formal|dynamic attributes not allowed|path has a trailing slash|invalid integer|pipe-operators/;
 // nixpod's rules for --arg values and -E expressions Nix refuses.
 const EXPR_RULES = new Set(['expr-syntax', 'undefined-variable']);
 // nixpod's rules for package words that are not valid Nix on their own.
@@ -61,6 +65,7 @@ function nixpodView(text: string): View {
     packages: c.model.args.packagesFlag ? s.packages : null,
     wordError: c.diagnostics.some((d) => WORD_RULES.has(d.rule)),
     exprError: c.diagnostics.some((d) => EXPR_RULES.has(d.rule)),
+    fileIsExpr: c.diagnostics.some((d) => d.rule === 'not-a-script'),
     undefinedNames: c.diagnostics.filter((d) => d.rule === 'undefined-variable').map((d) => /undefined variable '([^']*)'/.exec(d.message)?.[1] ?? ''),
     interpreter: s.interpreter,
     run: s.run,
@@ -77,7 +82,7 @@ function oracleView(o: OracleResult): View | string {
   if (!raw?.expr && ARG_ERROR.test(raw?.error ?? '')) return { error: true };
   // With -p, nix-shell writes the expression the raw pass reads the words from; without, it looks for expression files.
   // Words that are not valid Nix make that expression a syntax error: nixpod must have said so.
-  const invalid = SYNTAX_ERROR.test(raw?.error ?? '') || SYNTAX_ERROR.test(o.sem?.error ?? '');
+  const invalid = PARSE_ERROR.test(raw?.error ?? '') || SYNTAX_ERROR.test(o.sem?.error ?? '');
   const v: View = { error: false, packages: invalid ? 'invalid Nix' : raw?.expr ? (raw.words ?? []) : null };
   if (o.sem?.ok) {
     v.interpreter = o.sem.interpreter ?? null;
@@ -98,6 +103,8 @@ function difference(text: string, o: OracleResult): string {
   // Where Nix cannot parse the expression the words make, nixpod must have found a word that is not valid Nix.
   // (The converse need not hold: nixpod checks each word alone, and words can be valid only together, as in `"a b" c"`.)
   if (theirs.packages === 'invalid Nix' && mine.wordError) mine.packages = 'invalid Nix';
+  // A file read as Nix itself: its own undefined names are not expression errors of the shebang.
+  if (mine.fileIsExpr && theirs.packages === 'invalid Nix' && !SYNTAX_ERROR.test(o.raw?.error ?? '') && !SYNTAX_ERROR.test(o.sem?.error ?? '')) theirs.packages = o.raw?.expr ? (o.raw.words ?? []) : null;
   const diffs: string[] = [];
   const scoping = scopingDifference(mine, o);
   if (scoping) diffs.push(scoping);
@@ -114,7 +121,8 @@ function difference(text: string, o: OracleResult): string {
  * expression error. (Nix stops at its first error, nixpod reports them all.)
  */
 function scopingDifference(mine: View, o: OracleResult): string {
-  const nixError = [o.raw?.error, o.sem?.error].find((e) => e && SYNTAX_ERROR.test(e));
+  if (mine.fileIsExpr) return '';
+  const nixError = PARSE_ERROR.test(o.raw?.error ?? '') ? o.raw?.error : undefined;
   const undef = /undefined variable '([^']*)'/.exec(nixError ?? '')?.[1];
   if (undef !== undefined && !mine.undefinedNames?.includes(undef)) return `scoping: Nix: ${nixError}; nixpod names ${JSON.stringify(mine.undefinedNames)}`;
   if (!nixError && mine.exprError) return `scoping: Nix parses every expression, nixpod reports an expression error`;
@@ -161,7 +169,7 @@ describe('differential test against real Nix 2.26', { skip: oracleSkip }, () => 
       const failures = texts.map((text, i) => ({ text, why: difference(text, results[i] as OracleResult) })).filter((f) => f.why !== '');
       const agreed = texts.length - failures.length;
       const errors = texts.filter((text) => nixpodView(text).error).length;
-      const parseErrors = results.map((o) => [o.raw?.error, o.sem?.error].find((e) => e && SYNTAX_ERROR.test(e)) ?? '');
+      const parseErrors = results.map((o) => (PARSE_ERROR.test(o.raw?.error ?? '') ? (o.raw?.error ?? '') : ''));
       const undefinedVars = parseErrors.filter((e) => e.includes('undefined variable')).length;
       t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both; Nix's parser refused ${parseErrors.filter((e) => e !== '').length}, ${undefinedVars} for an undefined variable)`);
       if (failures.length === 0) return;
