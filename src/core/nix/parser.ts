@@ -1,6 +1,8 @@
-import { addAttr, addInherited, emptyBinds, other, type AttrName, type Binds, type NixNode } from './ast.js';
+import { other, type AttrName, type Binds, type NixNode } from './ast.js';
+import { parseAttrPath, parseBinds } from './binds.js';
 import { parseFormals, startsFormalSet } from './formals.js';
-import { describeToken, lexToken, NixParseError, PATH_CONTINUATION, scanIndString, scanString, type Tok } from './scanner.js';
+import { parsePath, parseString } from './literals.js';
+import { describeToken, lexToken, NixParseError, type Tok } from './scanner.js';
 
 /** Binary operators by precedence (src/libexpr/parser.y, lowest first), and how they associate. */
 const BINARY: Record<string, { prec: number; assoc: 'left' | 'right' | 'none' }> = {
@@ -222,102 +224,19 @@ export class Parser {
     return { k: 'attrs', rec, binds };
   }
 
-  /** A string from its opening quote; `literal` is its text when it has no interpolation. */
   string(): NixNode {
-    const open = this.tok;
-    const kids: NixNode[] = [];
-    const interpolate = (at: number): number => {
-      this.tok = lexToken(this.src, at);
-      kids.push(this.expr());
-      if (this.tok.t !== '}') this.unexpected("expecting '}'");
-      return this.tok.end;
-    };
-    const r = open.t === '"' ? scanString(this.src, open.end, interpolate) : scanIndString(this.src, open.end, interpolate);
-    this.tok = lexToken(this.src, r.end);
-    const literal = 'literal' in r ? r.literal : null;
-    return literal !== null ? { k: 'str', text: literal } : open.t === "''" && kids.length === 0 ? { k: 'str', text: '' } : other(...kids);
+    return parseString(this);
   }
 
-  /** A path and what continues it: more path characters and `${…}` (lexer.l's INPATH and INPATH_SLASH). */
   private path(): NixNode {
-    const first = this.tok;
-    let p = first.end;
-    let slash = first.text.endsWith('/');
-    const kids: NixNode[] = [];
-    for (;;) {
-      if (this.src.startsWith('${', p)) {
-        this.tok = lexToken(this.src, p + 2);
-        kids.push(this.expr());
-        if (this.tok.t !== '}') this.unexpected("expecting '}'");
-        p = this.tok.end;
-        slash = false;
-        continue;
-      }
-      PATH_CONTINUATION.lastIndex = p;
-      const m = PATH_CONTINUATION.exec(this.src);
-      if (!m || m[0] === '') break;
-      p += m[0].length;
-      slash = m[0].endsWith('/');
-    }
-    if (slash) throw new NixParseError(first.start, 'path has a trailing slash');
-    this.tok = lexToken(this.src, p);
-    return other(...kids);
+    return parsePath(this);
   }
 
-  /** Attribute names joined by dots: identifiers, `or`, "strings" and `${e}`. */
   attrPath(): AttrName[] {
-    const path = [this.attrName()];
-    while (this.tok.t === '.') {
-      this.next();
-      path.push(this.attrName());
-    }
-    return path;
+    return parseAttrPath(this);
   }
 
-  attrName(): AttrName {
-    const t = this.tok;
-    if (t.t === 'ID' || t.t === 'or') {
-      this.next();
-      return { name: t.text, at: t.start };
-    }
-    let e: NixNode;
-    if (t.t === '"') e = this.string();
-    else if (t.t === '${') {
-      this.next();
-      e = this.expr();
-      this.expect('}');
-    } else this.unexpected();
-    return e.k === 'str' ? { name: e.text, at: t.start } : { expr: e, at: t.start };
-  }
-
-  /** Bindings up to (not past) `end`. */
   private binds(end: string): Binds {
-    const binds = emptyBinds();
-    while (this.tok.t !== end) {
-      if (this.tok.t === 'inherit') {
-        this.next();
-        let from: NixNode | undefined;
-        if (this.is('(')) {
-          this.next();
-          from = this.expr();
-          this.expect(')');
-        }
-        const names: { name: string; at: number }[] = [];
-        while (!this.is(';')) {
-          const a = this.attrName();
-          if (!('name' in a)) throw new NixParseError(a.at, 'dynamic attributes not allowed in inherit');
-          names.push(a);
-        }
-        this.next();
-        addInherited(binds, names, from);
-        continue;
-      }
-      const path = this.attrPath();
-      this.expect('=');
-      const value = this.expr();
-      this.expect(';');
-      addAttr(binds, path, value);
-    }
-    return binds;
+    return parseBinds(this, end);
   }
 }
