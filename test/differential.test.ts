@@ -26,8 +26,14 @@ interface View {
   error: boolean;
   /** The -p words, null without -p, or 'invalid Nix' when Nix could not parse the expression they make. */
   packages?: string[] | null | 'invalid Nix';
-  /** nixpod found a -p word that is not valid Nix on its own. */
+  /** nixpod found a -p word, --arg value or -E expression that is not valid Nix on its own. */
   wordError?: boolean;
+  /** The names nixpod says no scope defines in --arg values and -E expressions. */
+  undefinedNames?: string[];
+  /** nixpod found an --arg value or -E expression that Nix refuses before evaluating it. */
+  exprError?: boolean;
+  /** Without a #! first line nix-shell parses the file itself as Nix (nixpod: not-a-script). */
+  fileIsExpr?: boolean;
   interpreter?: string | null;
   run?: string | null;
   pure?: boolean;
@@ -38,20 +44,29 @@ interface View {
 const ARG_ERROR = /requires (?:an|\d+) argument|unrecognised flag|unexpected argument|unterminated quote|mutually exclusive|is not an integer|invalid unit specifier|^timeout/;
 
 const SYNTAX_ERROR = /syntax error/;
+// What Nix's parser refuses (syntax, then scoping), before any evaluation. Read from the raw pass only: in the
+// semantic pass an `undefined variable` can also be a `with` lookup failing at run time (the recorder lacks a name).
+const PARSE_ERROR = /syntax error|undefined variable|already defined|duplicate formal|dynamic attributes not allowed|path has a trailing slash|invalid integer|pipe-operators/;
+// nixpod's rules for --arg values and -E expressions Nix refuses.
+const EXPR_RULES = new Set(['expr-syntax', 'undefined-variable']);
 // nixpod's rules for package words that are not valid Nix on their own.
-const WORD_RULES = new Set(['empty-package', 'nix-comment', 'nix-syntax', 'invalid-attr-path']);
+const WORD_RULES = new Set(['empty-package', 'nix-comment', 'nix-syntax', 'invalid-attr-path', ...EXPR_RULES]);
 
 // What the oracle can observe of --keep: names that are shell identifiers it set a sentinel for.
 const OBSERVABLE_KEEP = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function nixpodView(text: string): View {
   const c = checkScript({ path: 's.sh', bytes: new TextEncoder().encode(text), explicit: true });
-  if (c.model.error) return { error: true };
+  // nix-shell refuses -p with -E while reading its arguments; nixpod says so as a finding.
+  if (c.model.error || c.diagnostics.some((d) => d.rule === 'packages-and-expr')) return { error: true };
   const s = summarizeShebang(c.model);
   return {
     error: false,
     packages: c.model.args.packagesFlag ? s.packages : null,
     wordError: c.diagnostics.some((d) => WORD_RULES.has(d.rule)),
+    exprError: c.diagnostics.some((d) => EXPR_RULES.has(d.rule)),
+    fileIsExpr: c.diagnostics.some((d) => d.rule === 'not-a-script'),
+    undefinedNames: c.diagnostics.filter((d) => d.rule === 'undefined-variable').map((d) => /undefined variable '([^']*)'/.exec(d.message)?.[1] ?? ''),
     interpreter: s.interpreter,
     run: s.run,
     pure: s.pure,
@@ -67,7 +82,7 @@ function oracleView(o: OracleResult): View | string {
   if (!raw?.expr && ARG_ERROR.test(raw?.error ?? '')) return { error: true };
   // With -p, nix-shell writes the expression the raw pass reads the words from; without, it looks for expression files.
   // Words that are not valid Nix make that expression a syntax error: nixpod must have said so.
-  const invalid = SYNTAX_ERROR.test(raw?.error ?? '') || SYNTAX_ERROR.test(o.sem?.error ?? '');
+  const invalid = PARSE_ERROR.test(raw?.error ?? '') || SYNTAX_ERROR.test(o.sem?.error ?? '');
   const v: View = { error: false, packages: invalid ? 'invalid Nix' : raw?.expr ? (raw.words ?? []) : null };
   if (o.sem?.ok) {
     v.interpreter = o.sem.interpreter ?? null;
@@ -88,12 +103,30 @@ function difference(text: string, o: OracleResult): string {
   // Where Nix cannot parse the expression the words make, nixpod must have found a word that is not valid Nix.
   // (The converse need not hold: nixpod checks each word alone, and words can be valid only together, as in `"a b" c"`.)
   if (theirs.packages === 'invalid Nix' && mine.wordError) mine.packages = 'invalid Nix';
+  // A file read as Nix itself: its own undefined names are not expression errors of the shebang.
+  if (mine.fileIsExpr && theirs.packages === 'invalid Nix' && !SYNTAX_ERROR.test(o.raw?.error ?? '') && !SYNTAX_ERROR.test(o.sem?.error ?? '')) theirs.packages = o.raw?.expr ? (o.raw.words ?? []) : null;
   const diffs: string[] = [];
+  const scoping = scopingDifference(mine, o);
+  if (scoping) diffs.push(scoping);
   for (const k of ['packages', 'interpreter', 'run', 'pure', 'keep', 'nixPath'] as const) {
     if (theirs[k] === undefined) continue;
     if (JSON.stringify(mine[k]) !== JSON.stringify(theirs[k])) diffs.push(`${k}: nixpod ${JSON.stringify(mine[k])}, Nix ${JSON.stringify(theirs[k])}`);
   }
   return diffs.join('; ');
+}
+
+/**
+ * --arg values and -E expressions: when Nix names an undefined variable, nixpod
+ * names it too; when Nix's parser accepts everything, nixpod reports no
+ * expression error. (Nix stops at its first error, nixpod reports them all.)
+ */
+function scopingDifference(mine: View, o: OracleResult): string {
+  if (mine.fileIsExpr) return '';
+  const nixError = PARSE_ERROR.test(o.raw?.error ?? '') ? o.raw?.error : undefined;
+  const undef = /undefined variable '([^']*)'/.exec(nixError ?? '')?.[1];
+  if (undef !== undefined && !mine.undefinedNames?.includes(undef)) return `scoping: Nix: ${nixError}; nixpod names ${JSON.stringify(mine.undefinedNames)}`;
+  if (!nixError && mine.exprError) return `scoping: Nix parses every expression, nixpod reports an expression error`;
+  return '';
 }
 
 /** Candidate smaller scripts: one line less, or one shebang word less. */
@@ -136,7 +169,9 @@ describe('differential test against real Nix 2.26', { skip: oracleSkip }, () => 
       const failures = texts.map((text, i) => ({ text, why: difference(text, results[i] as OracleResult) })).filter((f) => f.why !== '');
       const agreed = texts.length - failures.length;
       const errors = texts.filter((text) => nixpodView(text).error).length;
-      t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both)`);
+      const parseErrors = results.map((o) => (PARSE_ERROR.test(o.raw?.error ?? '') ? (o.raw?.error ?? '') : ''));
+      const undefinedVars = parseErrors.filter((e) => e.includes('undefined variable')).length;
+      t.diagnostic(`seed ${seed}: ${agreed}/${texts.length} agree (${errors} of them are argument errors in both; Nix's parser refused ${parseErrors.filter((e) => e !== '').length}, ${undefinedVars} for an undefined variable)`);
       if (failures.length === 0) return;
       const first = failures[0] as { text: string; why: string };
       const small = await shrink(first.text, first.why);

@@ -126,7 +126,7 @@ describe('templates', () => {
 describe('json output', () => {
   it('check --format json has the documented shape', () => {
     const settings = 'defaults:\n  env: [{name: TOKEN, secretKeyRef: {name: api, key: token}}]\n';
-    const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq --keep TOKEN --arg cfg "{ }" --argstr sys x86_64-linux'), 'nixpod.yaml': settings });
+    const dir = tempTree({ 'a.sh': script('#! nix-shell -i bash -p jq --keep TOKEN --arg config "{ }" --argstr system x86_64-linux'), 'nixpod.yaml': settings });
     const r = spawnCli(['check', '--format', 'json'], dir);
     assert.equal(r.code, 0);
     const doc = JSON.parse(r.stdout);
@@ -134,7 +134,7 @@ describe('json output', () => {
     assert.deepEqual(doc.scripts[0].shebang, {
       dialect: 'nix-shell', interpreter: 'bash', packages: ['jq'], pure: false, keep: ['TOKEN'],
       nixPath: ['nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz'],
-      args: { cfg: { kind: 'arg', value: '{ }' }, sys: { kind: 'argstr', value: 'x86_64-linux' } },
+      args: { config: { kind: 'arg', value: '{ }' }, system: { kind: 'argstr', value: 'x86_64-linux' } },
       run: null, attr: [], expressionFiles: [],
     });
   });

@@ -1,3 +1,4 @@
+import { randomNixExpr } from './nix-expr-gen.js';
 import { pick } from './random.js';
 
 /**
@@ -7,9 +8,12 @@ import { pick } from './random.js';
  * `#` lines, tabs, CRLF and unusual first lines. Mostly valid, so that words
  * are compared and not only errors.
  *
+ * `--arg` values and `-E` expressions come from helpers/nix-expr-gen.ts, valid
+ * and not: Nix parses them on their own and refuses undefined variables.
+ *
  * Left out on purpose: a `#! nix-shell` line ending in `\`, on which real
  * nix-shell (2.8 and 2.26) loops forever (nixpod reports it; edge case e-cases
- * cover it), and expression files or `-E` (nothing to compare in packages).
+ * cover it), and expression files (nothing to compare in packages).
  */
 const FIRST_LINES = ['#! /usr/bin/env nix-shell', '#!/usr/bin/env nix-shell', '#! /usr/bin/env nix-shell', '#!/bin/sh', '#!/usr/bin/env -S nix-shell', '#!nix-shell', '#! nix-shell -i bash -p jq', '#!/usr/bin/env bash'];
 const PREFIXES = ['#! nix-shell ', '#! nix-shell ', '#!nix-shell ', '#!  nix-shell\t', '#!\tnix-shell  ', '#! nix-shell\t'];
@@ -40,7 +44,7 @@ function flagGroup(r: () => number): string[] {
     () => ['--keep', pick(r, KEEP)],
     () => ['-I', pick(r, PATHS)],
     () => ['--include', pick(r, PATHS)],
-    () => ['--arg', pick(r, ['x', 'y']), pick(r, ['1', '"{ }"', 'true'])],
+    () => ['--arg', pick(r, ['x', 'y', 'config']), r() < 0.5 ? pick(r, ['1', '"{ }"', 'true']) : quoteNix(randomNixExpr(r))],
     () => ['--argstr', pick(r, ['x', 'y']), pick(r, ['v', '"a b"', "''"])],
     () => [pick(r, ['--run', '--command']), pick(r, RUN)],
     () => ['--'],
@@ -63,6 +67,11 @@ function flagGroup(r: () => number): string[] {
   return ['-p', 'jq'];
 }
 
+/** A Nix expression as one double-quoted shebang word (nix-shell's shellwords: `\\` escapes `"` and itself). */
+export function quoteNix(expr: string): string {
+  return `"${expr.replace(/[\\"]/g, '\\$&')}"`;
+}
+
 function shebangLine(r: () => number): string {
   const words: string[] = [];
   const groups = 1 + Math.floor(r() * 3);
@@ -78,8 +87,9 @@ export function randomShebangScript(r: () => number): string {
   if (r() < 0.05) lines.unshift('');
   // The words that make a script worth comparing come first; the rest is in any order.
   const body = Array.from({ length: 1 + Math.floor(r() * 4) }, () => shebangLine(r));
-  // Nearly always a -p somewhere (without it nix-shell looks for expression files: nothing to compare).
-  if (r() < 0.95) body.splice(Math.floor(r() * body.length), 0, `#! nix-shell -p ${pick(r, PACKAGES)}`);
+  // Nearly always a -p somewhere (without it nix-shell looks for expression files: nothing to compare), else an -E.
+  if (r() < 0.1) body.splice(Math.floor(r() * body.length), 0, `#! nix-shell -E ${quoteNix(randomNixExpr(r))}`);
+  else if (r() < 0.95) body.splice(Math.floor(r() * body.length), 0, `#! nix-shell -p ${pick(r, PACKAGES)}`);
   for (const l of body) {
     if (r() < 0.2) lines.push(pick(r, NOT_SHEBANG));
     if (r() < 0.1) lines.push('echo body line');

@@ -6,6 +6,7 @@ import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/pa
 import { checkCommand } from './command-rules.js';
 import { checkPackages, checkQuoting } from './package-rules.js';
 import { checkSource } from './source-rules.js';
+import { checkExpressions } from './expr-rules.js';
 import { bundleFindings, bundleLayout, type BundleLayout, type ResolvedRefs } from '../bundle/files.js';
 import { findLocalRefs, type LocalRef } from '../bundle/refs.js';
 
@@ -81,7 +82,7 @@ export function checkScript(input: ScriptInput): CheckedScript {
   if (!isScript) all = all.concat(notAScript(model));
   // Where nix-shell itself stops, later checks would only guess: report the stop.
   else if (model.error) all = all.concat([model.error], checkQuoting(model));
-  else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved));
+  else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved), checkExpressions(model, input.resolved));
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
   const settings = scriptSettings(input.path, parsed, model, input.settingsLayers ?? []);

@@ -19,7 +19,8 @@ export interface ShebangArgs {
   impureAfterPure: Word | null;
   keep: string[];
   nixPath: Word[];
-  args: Map<string, { kind: 'arg' | 'argstr'; value: string; at: Word }>;
+  /** `valueAt`: the value's own word, for positions inside it. */
+  args: Map<string, { kind: 'arg' | 'argstr'; value: string; at: Word; valueAt?: Word }>;
   attr: Word[];
   /** A flag that makes nix-shell exit or read stdin instead of running the script. */
   neverRuns: Word | null;
@@ -129,13 +130,13 @@ function processFlag(st: ShebangArgs, list: Word[], i: number): number {
   else if (w.value.length === 2) name = registeredShortFlag(w.value[1] as string);
   const arity = name === undefined ? undefined : registeredLongFlag(name);
   if (name !== undefined && arity !== undefined) {
-    applyRegistered(st, name, w, takeValues(list, i, arity));
+    applyRegistered(st, name, w, takeValues(list, i, arity), list[i + 2]);
     return i + 1 + arity;
   }
   return processNixShellFlag(st, list, i, false);
 }
 
-function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[]): void {
+function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[], second?: Word): void {
   const [a = '', b = ''] = values;
   // `--option NAME VALUE` catches the same error and only warns (libmain/common-args.cc), so only setting flags stop here.
   const setting = Object.hasOwn(NIX_SETTINGS, name) ? { name, value: a } : undefined;
@@ -147,7 +148,7 @@ function applyRegistered(st: ShebangArgs, name: string, w: Word, values: string[
     // Consumed by MixEvalArgs: never reaches nix-shell's `--impure`, so it cannot undo --pure.
     if (st.pure && !st.impureAfterPure) st.impureAfterPure = w;
   } else if (name === 'include') st.nixPath.push({ ...w, value: a });
-  else if (name === 'arg' || name === 'argstr') st.args.set(a, { kind: name, value: b, at: w });
+  else if (name === 'arg' || name === 'argstr') st.args.set(a, { kind: name, value: b, at: w, ...(second ? { valueAt: second } : {}) });
 }
 
 /**
