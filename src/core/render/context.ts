@@ -31,7 +31,10 @@ export interface ScriptValues {
   mountDir: string;
   scriptPath: string;
   image: string;
+  /** `nix-shell SCRIPT`, or for a `#! nix` script `nix SCRIPT` (its env then enables nix-command and flakes). */
   command: string[];
+  /** Which program reads the script's lines: `nix-shell` or `nix`. */
+  dialect: 'nix-shell' | 'nix';
   interpreter: string | null;
   run: string | null;
   packages: string[];
@@ -96,7 +99,7 @@ export function buildContext(
   script: CheckedScript,
   opts: RenderOptions,
   hashers: (kind: WorkloadKind) => ScriptHasher,
-  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean) => SettingsParts = settingsCache(opts),
+  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean, flakes?: boolean) => SettingsParts = settingsCache(opts),
 ): { readonly context: TemplateContext; entries: DataEntry[]; pieces: [ScriptValues, SettingsContext] } {
   const base = baseNameFor(script.fileName);
   const sh = summarizeShebang(script.model);
@@ -114,16 +117,18 @@ export function buildContext(
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
   const own = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
-  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
+  const flakes = sh.dialect === 'nix';
+  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath), flakes);
   const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
   const templateLabels = Object.fromEntries(Object.entries(labels).filter(([k]) => k !== MANAGED_BY));
   const image = s.image as string;
-  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: ['nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
+  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image, command: [flakes ? 'nix' : 'nix-shell', scriptPath], interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
   const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
   const name = `${base}-${h}`;
-  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed };
+  // The dialect is not hashed on its own: the command it decides is.
+  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed, dialect: flakes ? ('nix' as const) : ('nix-shell' as const) };
   // The context is the two pieces together: this script's own values, and those it shares with every script of the same settings.
   // Joined only when asked for (the slow path): a skeleton needs only the pieces.
   let context: TemplateContext | undefined;

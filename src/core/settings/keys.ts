@@ -5,6 +5,7 @@ import { checkCron } from './cron.js';
 import { parseEnv, parseEnvFrom } from './env.js';
 import { bad, issue, isMap, ok, type Issue, type Parsed, type ValuePath } from './issues.js';
 import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, quantityValue, resourceName, timeZone } from './validate.js';
+import { parseNixVersion } from '../shebang/nix-version.js';
 import { bool, int, knownFields, listOf, objectWith, oneOf, str, stringMap, wrongType } from './values.js';
 
 export type SettingKey = keyof Settings;
@@ -142,6 +143,7 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   activeDeadlineSeconds: int(1),
   nixpkgs: str('bad-value', (v) => (v === '' || /\s/.test(v) ? 'must be a non-empty path or URL without spaces' : undefined)),
   nixConfig,
+  nixVersion: str('bad-value', (v) => (parseNixVersion(v) ? undefined : "must be a Nix version such as '2.18.1'")),
   schedule: cron,
   timeZone: str('bad-value', timeZone),
   concurrencyPolicy: oneOf(['Allow', 'Forbid', 'Replace']),

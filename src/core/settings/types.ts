@@ -68,6 +68,8 @@ export interface Settings {
   nixpkgs?: string;
   /** Nix settings (`substituters`, `trusted-public-keys`, …), set as the container's NIX_CONFIG. */
   nixConfig: Record<string, string>;
+  /** The Nix version the image runs, when its tag does not say (custom images): decides how scripts are read. */
+  nixVersion?: string;
   // Workload (Job and CronJob).
   schedule?: string;
   timeZone?: string;
