@@ -4,11 +4,20 @@ import { NixpodError, UsageError } from '../core/errors.js';
 import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
 import { errnoText } from '../io/errno.js';
+import { parseNixVersion } from '../core/shebang/nix-version.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Which Nix the Pods run, when the image's tag does not say (see core/check/nix-version-rules.ts). */
+const NIX_VERSION_FLAG = ['--nix-version <version>', 'the Nix version the Pods run (default: from the image tag nixos/nix:X.Y.Z, else the nixVersion setting, else current Nix)', nixVersionArg] as const;
+
+function nixVersionArg(v: string): string {
+  if (!parseNixVersion(v)) throw new InvalidArgumentError(`'${v}' is not a Nix version (e.g. 2.18.1).`);
+  return v;
+}
+
 /** Shared by every command that reads settings (see io/config.ts). */
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 
@@ -51,12 +60,13 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('--nixpkgs <path>', 'with --nix: the nixpkgs for scripts without an -I nixpkgs= pin, when NIX_PATH has none')
     .option('--package-index <file>', 'also check that every -p package exists in this list (nixpod index, or nix-env -qaP --json); no Nix needed')
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string }) => {
+    .option(...NIX_VERSION_FLAG)
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; nixVersion?: string }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
       const packages = o.nix || o.packageIndex !== undefined ? { nix: o.nix === true, nixpkgs: o.nixpkgs, packageIndex: o.packageIndex } : undefined;
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, nixVersion: o.nixVersion }, io));
     });
 
   program
@@ -80,9 +90,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script instead of one stream on stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option(...CONFIG_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string }) => {
+    .option(...NIX_VERSION_FLAG)
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; nixVersion?: string }) => {
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, nixVersion: o.nixVersion };
       setCode(await runRender(opts, io));
     });
   const apply = program
@@ -112,6 +123,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
             context: o.context as string | undefined,
             namespace: o.namespace as string | undefined,
             config: o.config as string | undefined,
+            nixVersion: o.nixVersion as string | undefined,
             image: o.image as string | undefined,
             kind: o.kind as WorkloadKind | undefined,
             templates: o.templates as string | undefined,
@@ -142,7 +154,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
-      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, nixVersion: o.nixVersion as string | undefined };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version() }, io));
     });
 
@@ -152,7 +164,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
-      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined };
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, nixVersion: o.nixVersion as string | undefined };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
   return program;
@@ -168,7 +180,8 @@ function clusterFlags(cmd: Command): Command {
     .addOption(new Option('--kind <kind>', 'what runs each script: pod, job or cronjob (wins over nixpod.yaml and #! nixpod lines)').choices(['pod', 'job', 'cronjob']))
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
-    .option(...CONFIG_FLAG);
+    .option(...CONFIG_FLAG)
+    .option(...NIX_VERSION_FLAG);
 }
 
 function positiveInt(v: string): number {

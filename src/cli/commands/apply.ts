@@ -18,6 +18,8 @@ export interface ClusterOptions {
   config?: string | undefined;
   /** --kind: wins over the scripts' settings (see core/render). */
   kind?: 'pod' | 'job' | 'cronjob' | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 export interface ApplyCommandOptions extends ClusterOptions {
@@ -45,7 +47,7 @@ export interface ApplyCommandOptions extends ClusterOptions {
  * asked for is still done.
  */
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
   const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune] = await Promise.all([

@@ -14,10 +14,12 @@ export interface CheckOptions {
   packages?: PackageCheckOptions | undefined;
   /** --config FILE (see load.ts). */
   config?: string | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
-  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config });
+  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion });
   if (opts.packages) {
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };

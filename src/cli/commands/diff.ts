@@ -19,7 +19,7 @@ export interface DiffCommandOptions extends ClusterOptions {
 
 /** `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 3 on errors (as kubectl diff: 2 or more). */
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, templates: opts.templates, config: opts.config, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   const [{ mapLimit }, { diffObject }, applyset] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js')]);
   const { checkKinds } = await import('../../cluster/kinds.js');

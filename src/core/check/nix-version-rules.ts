@@ -26,12 +26,21 @@ export function podNix(settings: Settings | undefined, flags: { nixVersion?: str
   return { rules: rulesFor(v), label: v ? `Nix ${v.text} (image ${image})` : undefined };
 }
 
-const MAX_SHOWN = 8;
+const MAX_SHOWN = 6;
 
-function shown(words: readonly string[]): string {
-  const list = words.slice(0, MAX_SHOWN).map((w) => JSON.stringify(w));
-  return `[${list.join(', ')}${words.length > MAX_SHOWN ? `, … ${words.length - MAX_SHOWN} more` : ''}]`;
+/** The words from a little before the first difference on, a few of them. */
+function shown(words: readonly string[], from: number): string {
+  const start = Math.max(0, from - 1);
+  const list = words.slice(start, start + MAX_SHOWN).map((w) => JSON.stringify(w));
+  const more = words.length - start - MAX_SHOWN;
+  return `[${start > 0 ? '…, ' : ''}${list.join(', ')}${more > 0 ? `, … ${more} more` : ''}]`;
 }
+
+const firstDifference = (a: readonly string[], b: readonly string[]): number => {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+};
 
 /** The words each reading takes from one line (a `#! nix` word may span lines: it counts where it starts). */
 function byLine(m: ShebangModel): Map<number, string[]> {
@@ -55,10 +64,11 @@ export function compareReadings(current: ShebangModel, pod: ShebangModel, label:
     const mine = a.get(line);
     const theirs = b.get(line);
     if (JSON.stringify(mine) === JSON.stringify(theirs)) continue;
-    const now = mine === undefined ? 'ignored' : `read as ${shown(mine)}`;
-    const then = theirs === undefined ? 'ignores it' : `reads ${shown(theirs)}`;
-    const why = hintFor(current, line);
-    return [finding({ line, col: 1 }, 'warning', 'nix-version-reading', `current Nix (2.24 and later): line ${now}; the Pod's ${label} ${then}`, why)];
+    const k = firstDifference(mine ?? [], theirs ?? []);
+    const now = mine === undefined ? 'ignores the line' : `reads ${shown(mine, k)}`;
+    const then = theirs === undefined ? 'ignores it' : `reads ${shown(theirs, k)}`;
+    const msg = `this line reads differently in the Pod: current Nix (2.24 and later) ${now}, the Pod's ${label} ${then}`;
+    return [finding({ line, col: 1 }, 'warning', 'nix-version-reading', msg, hintFor(current, line))];
   }
   return [];
 }
