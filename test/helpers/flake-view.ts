@@ -1,0 +1,40 @@
+import { checkScript } from '../../src/core/check/script.js';
+import { SCRIPT_WORD } from '../../src/core/flake/args.js';
+import { classifyInstallable } from '../../src/core/flake/refs.js';
+import { parseShebang } from '../../src/core/shebang/parse.js';
+
+/** The arguments the flake oracle runs every script with (`nix SCRIPT ARG1 'a b'`). */
+export const ORACLE_ARGS = ['ARG1', 'a b'];
+
+/**
+ * Rules where nixpod refuses what Nix itself accepts, because the Pod lacks
+ * something the author's machine has: the flake the script lives in, or a
+ * file nixpod has not looked up (the oracle runs each script beside a stand-in flake).
+ */
+export const POD_ONLY_RULES = new Set(['local-flake', 'local-file', 'missing-file']);
+
+/** What nixpod makes of a `#! nix` script, in the oracle's terms. */
+export interface FlakeView {
+  /** nixpod reports an error. */
+  error: boolean;
+  /** Every error is one of POD_ONLY_RULES (Nix would run the script). */
+  podOnly: boolean;
+  rules: string[];
+  /** The argv nix would exec (`<SCRIPT>` for the script's path), null when nix stops first or runs no --command. */
+  exec: string[] | null;
+  /** The attribute paths of the installables, as the oracle records them; null when nixpod cannot name them (an --expr alone). */
+  packages: string[] | null;
+}
+
+export function flakeView(text: string): FlakeView {
+  const c = checkScript({ path: 's.sh', bytes: new TextEncoder().encode(text), explicit: true });
+  const errors = c.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule);
+  const m = parseShebang(text, { scriptArgs: ORACLE_ARGS });
+  const f = m.error ? null : m.flake;
+  const exec = f?.commandFlag ? f.exec.map((w) => (w.value === SCRIPT_WORD ? '<SCRIPT>' : w.value)) : null;
+  let packages: string[] | null = null;
+  if (f && !(f.expr && f.installables.length === 0)) {
+    packages = f.installables.map((w) => (f.expr || f.file ? w.value : (classifyInstallable(w.value).attrPath ?? '')));
+  }
+  return { error: errors.length > 0, podOnly: errors.length > 0 && errors.every((r) => POD_ONLY_RULES.has(r)), rules: errors, exec, packages };
+}
