@@ -1,7 +1,9 @@
 import { finding, type Finding, type Position } from '../diagnostic.js';
 import { isScriptWord, type FlakeArgs } from '../flake/args.js';
-import { badAttrComponent, classifyInstallable, pinnedForm, type Installable } from '../flake/refs.js';
+import { badAttrComponent, classifyInstallable, flakeId, pinnedForm, REGISTRY_IDS, type Installable } from '../flake/refs.js';
+import { closestMatch } from '../suggest.js';
 import { lexNix } from '../nix/lexer.js';
+import { analyzeNixWord } from '../nix/word.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import type { Word } from '../shebang/shellwords.js';
 import { guessInterpreter } from './command-rules.js';
@@ -16,9 +18,9 @@ export function checkFlake(model: ShebangModel, fileName: string): Finding[] {
   if (f.neverRuns) return [finding(f.neverRuns, 'error', 'never-runs', `'${f.neverRuns.value}' makes nix print and exit: the script itself never runs`, `remove '${f.neverRuns.value}'`)];
   if (f.unchecked) {
     const w = f.commandWord as Word;
-    return [finding(w, 'warning', 'unchecked-nix-command', `nixpod checks #! nix scripts that use nix shell, nix develop or nix run; 'nix ${w.value}' runs as written, unchecked`, 'use: #! nix shell INSTALLABLES --command PROGRAM')];
+    return [finding(w, 'error', 'unsupported-nix-command', `'nix ${w.value}' does not run the script: nix appends the script's path to its arguments, and only nix shell, nix develop and nix run then run a program on it`, 'use: #! nix shell INSTALLABLES --command PROGRAM')];
   }
-  return [...checkCommandOf(f, at, fileName), ...checkInstallables(f, at), ...checkFlakeInputs(f), ...checkExpr(f)];
+  return [...checkCommandOf(f, at, fileName), ...checkInstallables(f, at), ...checkFlakeInputs(f), ...checkExpr(f), ...checkAutoArgs(f), ...checkEnvFlags(f)];
 }
 
 function checkCommandOf(f: FlakeArgs, at: Position, fileName: string): Finding[] {
@@ -59,11 +61,21 @@ function refFindings(w: Word, inst: Installable): Finding[] {
   if (inst.kind === 'invalid') return [finding(w, 'error', 'flake-ref', `'${w.value}' is not a flake reference: ${inst.problem ?? ''}`, 'write FLAKE#ATTRIBUTE, e.g. nixpkgs#jq or github:NixOS/nixpkgs/<commit>#jq')];
   if (inst.kind === 'local') return [finding(w, 'error', 'local-flake', `'${w.value}' refers to a flake on this machine (${inst.ref === '' ? "the script's folder" : inst.ref}), which the Pod does not have`, LOCAL_HINT)];
   const out = inst.attrPath === null || inst.attrPath === '' ? noAttr(w, inst) : attrFindings(w, inst.attrPath, w.value);
+  out.push(...registryFindings(w, inst));
   if (!inst.pinned) {
     const msg = `'${w.value}' is not pinned: ${inst.kind === 'indirect' ? 'it follows the flake registry' : 'it follows a branch'}, so the Pod gets whatever revision is current when it starts`;
     out.push(finding(w, 'warning', 'unpinned-flake', msg, `pin a revision: ${pinnedForm(inst)}`));
   }
   return out;
+}
+
+/** An indirect reference resolves through the global registry only (the Pod has no user registry). */
+function registryFindings(w: Word, inst: Installable): Finding[] {
+  const id = flakeId(inst);
+  if (id === undefined || REGISTRY_IDS.includes(id)) return [];
+  const guess = closestMatch(id, REGISTRY_IDS);
+  if (guess) return [finding(w, 'error', 'unknown-flake-id', `'${id}' is not in the global flake registry: nix stops with "cannot find flake 'flake:${id}' in the flake registries"`, `did you mean '${guess}'?`)];
+  return [finding(w, 'warning', 'unknown-flake-id', `'${id}' is not in the global flake registry that nixpod knows: the Pod's nix finds it only if the live registry has it`, 'write the flake\'s URL instead, e.g. github:OWNER/REPO/<commit>')];
 }
 
 /** `nixpkgs` alone means its default package, which nixpkgs does not have. */
@@ -97,6 +109,11 @@ function checkFlakeInputs(f: FlakeArgs): Finding[] {
  */
 function checkExpr(f: FlakeArgs): Finding[] {
   if (!f.expr) return [];
+  if (f.expr.value.startsWith('-')) {
+    return [finding(f.expr, 'error', 'flag-as-value', `--expr takes the next word as its expression, here '${f.expr.value}', which is not one`, 'write the expression right after --expr, quoted in double backticks: --expr ``(import <nixpkgs> {}).hello``')];
+  }
+  const problem = analyzeNixWord(f.expr.value).problem;
+  if (problem && problem.rule !== 'invalid-attr-path') return [finding(f.expr, 'error', problem.rule, `--expr: ${problem.message}`, problem.hint ?? 'fix the expression')];
   const tokens = lexNix(f.expr.value).tokens;
   const lookup = tokens.find((t) => t.kind === 'spath');
   if (f.impure) {
@@ -107,4 +124,19 @@ function checkExpr(f: FlakeArgs): Finding[] {
   if (!impure) return [];
   const what = impure.kind === 'spath' ? `looks up ${impure.text}` : 'reads builtins.currentSystem';
   return [finding(f.expr, 'error', 'pure-eval', `--expr ${what}, which pure evaluation refuses`, 'add --impure to the #! nix line')];
+}
+
+/** Flakes take no auto-arguments: nix refuses `--arg`/`--argstr` with flake installables. */
+function checkAutoArgs(f: FlakeArgs): Finding[] {
+  if (f.expr || f.file || f.args.size === 0) return [];
+  const first = [...f.args.values()][0];
+  if (!first) return [];
+  return [finding(first.at, 'error', 'args-with-flakes', `'${first.at.value}' with flake installables: nix stops with "'--arg' and '--argstr' are incompatible with flakes"`, 'remove it, or use --file/--expr installables, which take arguments')];
+}
+
+/** `--keep-env-var` only means something once `--ignore-env` cleared the environment: nix refuses it alone. */
+function checkEnvFlags(f: FlakeArgs): Finding[] {
+  if (f.keep.length === 0 || f.ignoreEnv) return [];
+  const at = f.commandWord ?? { line: 1, col: 1 };
+  return [finding(at, 'error', 'keep-without-ignore-env', `--keep-env-var ${f.keep[0] ?? ''}: nix stops with "--keep-env-var does not make sense without --ignore-env"`, 'add --ignore-env (-i), or remove --keep-env-var')];
 }

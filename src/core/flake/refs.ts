@@ -103,3 +103,15 @@ export function pinnedForm(inst: Installable): string {
   if (inst.kind === 'indirect') return `${id}/<commit>${attr}`;
   return `${inst.ref}?narHash=<hash>${attr}`;
 }
+
+/** The ids of the global flake registry (github.com/NixOS/flake-registry), which is all a Pod's Nix knows. */
+export const REGISTRY_IDS = [
+  'agda', 'blender-bin', 'bundlers', 'dreampkgs', 'dwarffs', 'emacs-overlay', 'fenix', 'flake-utils', 'gemini', 'home-manager', 'hydra', 'mach-nix', 'nickel',
+  'nimble', 'nix', 'nix-darwin', 'nix-serve', 'nixops', 'nixos-hardware', 'nixos-homepage', 'nixos-search', 'nixpkgs', 'nur', 'patchelf', 'poetry2nix',
+  'pridefetch', 'templates',
+];
+
+/** The flake id of an indirect reference (`nixpkgs/nixos-24.05` -> `nixpkgs`). */
+export function flakeId(inst: Installable): string | undefined {
+  return inst.kind === 'indirect' ? INDIRECT.exec(inst.ref.replace(/^flake:/, ''))?.[1] : undefined;
+}
