@@ -32,7 +32,7 @@ function words(r: () => number): string[] {
   if (r() < 0.97) out.push(pick(r, COMMANDS));
   if (r() < 0.15) out.push(pick(r, ROOT_FLAGS));
   if (r() < 0.25) out.push(pick(r, SUB_FLAGS));
-  if (r() < 0.15) out.push('--expr', pick(r, ['``(import <nixpkgs> {})``', '``{ hello = 1; }``']), pick(r, ['hello', 'jq', '']));
+  if (r() < 0.15) out.push(...(r() < 0.8 ? ['--impure'] : []), '--expr', pick(r, ['``(import <nixpkgs> {})``', '``with import <nixpkgs> {}; hello``']), pick(r, ['hello', 'jq', '']));
   else out.push(...installablesPart(r));
   if (r() < 0.15) out.push(pick(r, SUB_FLAGS));
   if (r() < 0.06) out.push(pick(r, ODD));

@@ -134,9 +134,14 @@ function checkAutoArgs(f: FlakeArgs): Finding[] {
   return [finding(first.at, 'error', 'args-with-flakes', `'${first.at.value}' with flake installables: nix stops with "'--arg' and '--argstr' are incompatible with flakes"`, 'remove it, or use --file/--expr installables, which take arguments')];
 }
 
-/** `--keep-env-var` only means something once `--ignore-env` cleared the environment: nix refuses it alone. */
+/** `--keep-env-var` only means something once `--ignore-env` cleared the environment, `--unset-env-var` only before: nix refuses either otherwise. */
 function checkEnvFlags(f: FlakeArgs): Finding[] {
-  if (f.keep.length === 0 || f.ignoreEnv) return [];
   const at = f.commandWord ?? { line: 1, col: 1 };
-  return [finding(at, 'error', 'keep-without-ignore-env', `--keep-env-var ${f.keep[0] ?? ''}: nix stops with "--keep-env-var does not make sense without --ignore-env"`, 'add --ignore-env (-i), or remove --keep-env-var')];
+  if (f.keep.length > 0 && !f.ignoreEnv) {
+    return [finding(at, 'error', 'keep-without-ignore-env', `--keep-env-var ${f.keep[0] ?? ''}: nix stops with "--keep-env-var does not make sense without --ignore-env"`, 'add --ignore-env (-i), or remove --keep-env-var')];
+  }
+  if (f.unset.length > 0 && f.ignoreEnv) {
+    return [finding(f.ignoreEnv, 'error', 'unset-with-ignore-env', `--unset-env-var ${f.unset[0] ?? ''}: nix stops with "--unset-env-var does not make sense with --ignore-env"`, 'remove --unset-env-var: --ignore-env already clears everything')];
+  }
+  return [];
 }

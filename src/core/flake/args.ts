@@ -30,6 +30,8 @@ export interface FlakeArgs {
   overrideRefs: Word[];
   ignoreEnv: Word | null;
   keep: string[];
+  /** `--unset-env-var NAME`. */
+  unset: string[];
   nixPath: Word[];
   args: Map<string, { kind: 'arg' | 'argstr'; value: string; at: Word }>;
   /** `--help`/`--version`: nix prints and exits. */
@@ -39,7 +41,7 @@ export interface FlakeArgs {
 export function emptyFlakeArgs(): FlakeArgs {
   return {
     commandWord: null, command: null, unchecked: false, installables: [], commandFlag: null, exec: [], runArgs: [], expr: null, file: null, impure: false,
-    inputsFrom: [], overrideRefs: [], ignoreEnv: null, keep: [], nixPath: [], args: new Map(), neverRuns: null,
+    inputsFrom: [], overrideRefs: [], ignoreEnv: null, keep: [], unset: [], nixPath: [], args: new Map(), neverRuns: null,
   };
 }
 
@@ -180,6 +182,10 @@ function applyFlag(st: FlakeArgs, name: string, w: Word, values: Word[]): void {
     case 'keep-env-var':
     case 'keep':
       if (a && !st.keep.includes(a.value)) st.keep.push(a.value);
+      break;
+    case 'unset-env-var':
+    case 'unset':
+      if (a) st.unset.push(a.value);
       break;
     case 'include':
       if (a) st.nixPath.push(a);

@@ -18,9 +18,8 @@ export interface Installable {
   problem?: string;
 }
 
-const ID = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const REV = /^[0-9a-fA-F]{40}$/;
-const REF = /^[a-zA-Z0-9@][a-zA-Z0-9_.\/@+-]*$/;
+const REF = /^[a-zA-Z0-9@][a-zA-Z0-9_./@+-]*$/;
 // A flake id with an optional ref and/or rev, as on the command line (`nixpkgs`, `nixpkgs/nixos-24.05`, `nixpkgs/<rev>`).
 const INDIRECT = /^(?:flake:)?([a-zA-Z][a-zA-Z0-9_-]*)(?:\/([^/?#]+))?(?:\/([0-9a-fA-F]{40}))?(?:\?(.*))?$/;
 const OUTPUTS = /\^(?:\*|[a-zA-Z_][a-zA-Z0-9_+-]*(?:,[a-zA-Z_][a-zA-Z0-9_+-]*)*)$/;
