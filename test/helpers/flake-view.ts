@@ -25,6 +25,8 @@ export interface FlakeView {
   exec: string[] | null;
   /** The attribute paths of the installables, as the oracle records them; null when nixpod cannot name them (an --expr alone). */
   packages: string[] | null;
+  /** The installables are attribute paths inside an --expr, which the oracle records from the expression's own root. */
+  inExpr: boolean;
 }
 
 export function flakeView(text: string): FlakeView {
@@ -40,5 +42,5 @@ export function flakeView(text: string): FlakeView {
     // Nix builds each distinct package once (hello and hello^out are one store path), as the oracle records them.
     packages = [...new Set(f.installables.map((w) => (f.expr || f.file ? w.value : (classifyInstallable(w.value).attrPath ?? '').replace(/^"|"$/g, ''))))];
   }
-  return { error: errors.length > 0, podOnly: errors.length > 0 && errors.every((r) => POD_ONLY_RULES.has(r)), rules: errors, exec, packages };
+  return { error: errors.length > 0, podOnly: errors.length > 0 && errors.every((r) => POD_ONLY_RULES.has(r)), rules: errors, exec, packages, inExpr: f?.expr !== null && f?.expr !== undefined };
 }

@@ -116,6 +116,11 @@ function checkExpr(f: FlakeArgs): Finding[] {
   if (problem && problem.rule !== 'invalid-attr-path') return [finding(f.expr, 'error', problem.rule, `--expr: ${problem.message}`, problem.hint ?? 'fix the expression')];
   const tokens = lexNix(f.expr.value).tokens;
   const lookup = tokens.find((t) => t.kind === 'spath');
+  const from = f.inputsFrom[0];
+  if (lookup && from) {
+    // Verified with Nix 2.26: with --inputs-from, even an -I entry or NIX_PATH no longer answers <…> lookups.
+    return [finding(f.expr, 'error', 'inputs-from-search-path', `--expr looks up ${lookup.text}, which nix does not find once --inputs-from ${from.value} is given ("file '${lookup.text.slice(1, -1)}' was not found in the Nix search path")`, 'remove --inputs-from, or use builtins.getFlake "github:NixOS/nixpkgs/<commit>" in the expression')];
+  }
   if (f.impure) {
     if (lookup?.text !== '<nixpkgs>') return [];
     return [finding(f.expr, 'warning', 'unpinned-nixpkgs', '--expr uses <nixpkgs>: the Pod uses whatever nixpkgs its image bundles, which changes with the image', 'set nixpkgs in nixpod.yaml, or use a pinned flake: (builtins.getFlake "github:NixOS/nixpkgs/<commit>")')];
