@@ -27,10 +27,10 @@ interface FlakeOracleResult { file: string; exec?: { argv: string[] }; packages?
 /**
  * Where the oracle's fakes, not the reading, make nix stop: the fake packages
  * are not built with bash (nix develop) and have only an `out` output, and an
- * --expr's attributes are known only by evaluating it. Nix stops there, before
+ * --expr's attributes (and whether it is one derivation) are known only by evaluating it. Nix stops there, before
  * its later checks: nothing more can be compared. nixpod cannot and need not predict these.
  */
-const FAKE_EVAL_LIMIT = /only works on derivations that use 'bash'|in selection path .* not found|does not evaluate to a derivation|does not have wanted outputs/;
+const FAKE_EVAL_LIMIT = /only works on derivations that use 'bash'|in selection path .* not found|does not evaluate to a derivation|does not have wanted outputs|needs to evaluate to a single derivation/;
 /** The fake packages carry no programs: with --ignore-env nix finds nothing to exec. Nix read everything by then. */
 const FAKE_EXEC_LIMIT = /unable to execute/;
 

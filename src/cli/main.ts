@@ -53,7 +53,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 
   program
     .command('check')
-    .description('check the #! nix-shell lines of scripts (files, or folders searched recursively)')
+    .description('check the #! nix-shell (or #! nix) lines of scripts (files, or folders searched recursively)')
     .argument('[paths...]', 'script files or folders', [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--nix', 'also check that every -p package exists, with the local nix-instantiate')

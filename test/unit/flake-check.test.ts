@@ -34,6 +34,7 @@ describe('checks of #! nix scripts', () => {
     assert.ok(rules(flake('#! nix shell --impure --expr ``(import <nixpkgs> {}).jq`` -c bash')).includes('warning:unpinned-nixpkgs'));
     assert.ok(rules(flake('#! nix shell --inputs-from nixpkgs --impure --expr ``(import <nixpkgs> {}).jq`` -c bash')).includes('error:inputs-from-search-path'));
     assert.ok(rules(flake('#! nix shell --expr --command bash')).includes('error:flag-as-value'));
+    assert.ok(rules(flake(`#! nix shell -s A 1 github:NixOS/nixpkgs/${REV}#jq -s A 2 -c bash`)).includes('error:duplicate-set-env-var'));
   });
   it('checks flake ids against the global registry', () => {
     assert.ok(rules(flake('#! nix shell nix-pkgs#jq -c bash')).includes('error:unknown-flake-id'));

@@ -145,6 +145,8 @@ function checkEnvFlags(f: FlakeArgs): Finding[] {
   if (f.keep.length > 0 && !f.ignoreEnv) {
     return [finding(at, 'error', 'keep-without-ignore-env', `--keep-env-var ${f.keep[0] ?? ''}: nix stops with "--keep-env-var does not make sense without --ignore-env"`, 'add --ignore-env (-i), or remove --keep-env-var')];
   }
+  const twice = f.setEnv.find((w, i) => f.setEnv.findIndex((x) => x.value === w.value) < i);
+  if (twice) return [finding(twice, 'error', 'duplicate-set-env-var', `--set-env-var ${twice.value} is given twice: nix stops ("Duplicate definition of environment variable '${twice.value}' with '--set-env-var' is ambiguous")`, 'keep one --set-env-var per variable')];
   if (f.unset.length > 0 && f.ignoreEnv) {
     return [finding(f.ignoreEnv, 'error', 'unset-with-ignore-env', `--unset-env-var ${f.unset[0] ?? ''}: nix stops with "--unset-env-var does not make sense with --ignore-env"`, 'remove --unset-env-var: --ignore-env already clears everything')];
   }

@@ -32,6 +32,8 @@ export interface FlakeArgs {
   keep: string[];
   /** `--unset-env-var NAME`. */
   unset: string[];
+  /** `--set-env-var NAME VALUE`: the NAME words, in order (a repeat is nix's error). */
+  setEnv: Word[];
   nixPath: Word[];
   args: Map<string, { kind: 'arg' | 'argstr'; value: string; at: Word }>;
   /** `--help`/`--version`: nix prints and exits. */
@@ -41,7 +43,7 @@ export interface FlakeArgs {
 export function emptyFlakeArgs(): FlakeArgs {
   return {
     commandWord: null, command: null, unchecked: false, installables: [], commandFlag: null, exec: [], runArgs: [], expr: null, file: null, impure: false,
-    inputsFrom: [], overrideRefs: [], ignoreEnv: null, keep: [], unset: [], nixPath: [], args: new Map(), neverRuns: null,
+    inputsFrom: [], overrideRefs: [], ignoreEnv: null, keep: [], unset: [], setEnv: [], nixPath: [], args: new Map(), neverRuns: null,
   };
 }
 
@@ -182,6 +184,9 @@ function applyFlag(st: FlakeArgs, name: string, w: Word, values: Word[]): void {
     case 'keep-env-var':
     case 'keep':
       if (a && !st.keep.includes(a.value)) st.keep.push(a.value);
+      break;
+    case 'set-env-var':
+      if (a) st.setEnv.push(a);
       break;
     case 'unset-env-var':
     case 'unset':
