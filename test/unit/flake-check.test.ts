@@ -38,7 +38,7 @@ describe('checks of #! nix scripts', () => {
   });
   it('checks flake ids against the global registry', () => {
     assert.ok(rules(flake('#! nix shell nix-pkgs#jq -c bash')).includes('error:unknown-flake-id'));
-    assert.ok(rules(flake('#! nix shell mycorp#jq -c bash')).includes('warning:unknown-flake-id'));
+    assert.ok(rules(flake('#! nix shell mycorp#jq -c bash')).includes('error:unknown-flake-id'));
     assert.ok(!rules(flake('#! nix shell home-manager#docs -c bash')).some((r) => r.endsWith(':unknown-flake-id')));
   });
   it('ships --file next to the script', () => {

@@ -74,8 +74,9 @@ function registryFindings(w: Word, inst: Installable): Finding[] {
   const id = flakeId(inst);
   if (id === undefined || REGISTRY_IDS.includes(id)) return [];
   const guess = closestMatch(id, REGISTRY_IDS);
-  if (guess) return [finding(w, 'error', 'unknown-flake-id', `'${id}' is not in the global flake registry: nix stops with "cannot find flake 'flake:${id}' in the flake registries"`, `did you mean '${guess}'?`)];
-  return [finding(w, 'warning', 'unknown-flake-id', `'${id}' is not in the global flake registry that nixpod knows: the Pod's nix finds it only if the live registry has it`, 'write the flake\'s URL instead, e.g. github:OWNER/REPO/<commit>')];
+  // The Pod's nix has only the global registry (no user or system one): an id that is not there stops it.
+  const hint = guess ? `did you mean '${guess}'?` : "write the flake's URL instead, e.g. github:OWNER/REPO/<commit>#ATTR";
+  return [finding(w, 'error', 'unknown-flake-id', `'${id}' is not in the global flake registry: the Pod's nix stops with "cannot find flake 'flake:${id}' in the flake registries"`, hint)];
 }
 
 /** `nixpkgs` alone means its default package, which nixpkgs does not have. */
