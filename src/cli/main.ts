@@ -5,6 +5,7 @@ import { CancelledError } from '../cluster/cancel.js';
 import { parseRuntimeFlag, type RuntimeFlag } from '../core/runtime/flag.js';
 import { imageRepository } from '../core/runtime/reference.js';
 import { errnoText } from '../io/errno.js';
+import { parseNixVersion } from '../core/shebang/nix-version.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError } from './reporter.js';
@@ -13,6 +14,14 @@ import { polishHelp } from './help-examples.js';
 import { DEFAULT_IMAGE } from '../core/render/settings-context.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Which Nix the Pods run, when the image's tag does not say (see core/check/nix-version-rules.ts). */
+const NIX_VERSION_FLAG = ['--nix-version <version>', 'the Nix version the Pods run (default: from the image tag nixos/nix:X.Y.Z, else the nixVersion setting, else current Nix)', nixVersionArg] as const;
+
+function nixVersionArg(v: string): string {
+  if (!parseNixVersion(v)) throw new InvalidArgumentError(`'${v}' is not a Nix version (e.g. 2.18.1).`);
+  return v;
+}
+
 /** Shared by every command that reads settings (see io/config.ts). */
 const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed)'] as const;
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
@@ -62,7 +71,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
 
   program
     .command('check')
-    .description('check the #! nix-shell lines of scripts (files, or folders searched recursively)')
+    .description('check the #! nix-shell (or #! nix) lines of scripts (files, or folders searched recursively)')
     .argument('[paths...]', 'script files or folders', [])
     .addOption(new Option('--format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)').choices(['text', 'json', 'github', 'sarif']).default('text'))
     .option('--nix', 'also check that every -p package exists, with the local nix-instantiate')
@@ -73,8 +82,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .option('--dry-run', 'with --fix: print the changes as a unified diff and write nothing')
     .option('--nixpkgs-pin <url>', "with --fix: add -I nixpkgs=<url> to scripts that do not pin nixpkgs ('config': each script's nixpkgs setting)")
     .option(...QUIET_FLAG)
+    .option(...NIX_VERSION_FLAG)
     .option('--skip-non-scripts', 'leave out named files that are not nix-shell scripts, as in a folder (for pre-commit and tools that pass every changed file)')
-    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; quiet?: boolean; skipNonScripts?: boolean }) => {
+    .action(async (paths: string[], o: { format: 'text' | 'json' | 'github' | 'sarif'; nix?: boolean; nixpkgs?: string; packageIndex?: string; config?: string; quiet?: boolean; skipNonScripts?: boolean; nixVersion?: string }) => {
       if (o.nix && o.packageIndex !== undefined) throw new UsageError('--nix and --package-index are two ways to do one check: give one', 'use --nix with a local Nix, --package-index without');
       if (o.nixpkgs !== undefined && !o.nix) throw new UsageError('--nixpkgs is used only with --nix', 'add --nix');
       const { runCheck } = await import('./commands/check.js');
@@ -82,9 +92,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
       const f = o as { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string };
       if (f.fix || f.dryRun || f.nixpkgsPin !== undefined) {
         const { fixFlags, runFix } = await import('./commands/fix.js');
-        return setCode(await runFix({ paths, format: o.format, packages, config: o.config, quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true }, fixFlags(f), io));
+        return setCode(await runFix({ paths, format: o.format, packages, config: o.config, quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true, nixVersion: o.nixVersion }, fixFlags(f), io));
       }
-      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version(), quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true }, io));
+      setCode(await runCheck({ paths, format: o.format, packages, config: o.config, version: version(), quiet: o.quiet === true, skipNonScripts: o.skipNonScripts === true, nixVersion: o.nixVersion }, io));
     });
 
   program
@@ -123,10 +133,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option(...CONFIG_FLAG)
     .option(...QUIET_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean; quiet?: boolean }) => {
+    .option(...NIX_VERSION_FLAG)
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean; quiet?: boolean; nixVersion?: string }) => {
       if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check, quiet: o.quiet === true };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check, quiet: o.quiet === true, nixVersion: o.nixVersion };
       setCode(await runRender(opts, io));
     });
   const apply = program
@@ -157,6 +168,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
             namespace: o.namespace as string | undefined,
             config: o.config as string | undefined,
             quiet: o.quiet === true,
+            nixVersion: o.nixVersion as string | undefined,
             image: o.image as string | undefined,
             kind: o.kind as WorkloadKind | undefined,
             runtime: o.runtime as RuntimeFlag | undefined,
@@ -189,7 +201,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
-      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true };
+      const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true, nixVersion: o.nixVersion as string | undefined };
       setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never' }, io));
     });
 
@@ -199,7 +211,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
-      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true };
+      const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true, nixVersion: o.nixVersion as string | undefined };
       setCode(await runRun({ ...opts, script, args, fieldManager: o.fieldManager as string, keep: o.keep === true, timeoutMs: o.timeout as number, version: version() }, io));
     });
 
@@ -227,7 +239,8 @@ function clusterFlags(cmd: Command): Command {
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
     .option('--field-manager <name>', 'field manager for server-side apply', 'nixpod')
     .option(...CONFIG_FLAG)
-    .option(...QUIET_FLAG);
+    .option(...QUIET_FLAG)
+    .option(...NIX_VERSION_FLAG);
 }
 
 function positiveInt(v: string): number {

@@ -69,6 +69,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'resource-request-not-limit': e('Hugepages or an extended resource whose request differs from its limit', SETTINGS),
   'hugepages-need-cpu-or-memory': e('Hugepages without a cpu or memory request or limit', SETTINGS),
   'nixery-unsupported': e('A -p word, flag or script form Nixery cannot serve', RUNTIMES),
+  'runtime-needs-nix-shell': e('A runtime other than nix-shell for a #! nix script', RUNTIMES),
   'nixery-pin': e('A nixpkgs pin that maps to no Nixery tag', RUNTIMES),
   'missing-nixery': e('runtime: nixery without a Nixery host', RUNTIMES),
   'nixery-setup-hook': w('A package that needs nix-shell setup hooks, which Nixery images do not run', RUNTIMES),

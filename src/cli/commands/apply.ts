@@ -23,6 +23,8 @@ export interface ClusterOptions {
   runtime?: RenderOptions['runtime'];
   /** --quiet: no warnings (errors are always printed). */
   quiet?: boolean | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 export interface ApplyCommandOptions extends ClusterOptions {
@@ -50,7 +52,7 @@ export interface ApplyCommandOptions extends ClusterOptions {
  * asked for is still done.
  */
 export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
   const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune] = await Promise.all([

@@ -24,10 +24,12 @@ export interface CheckOptions {
   quiet?: boolean | undefined;
   /** --skip-non-scripts (see load.ts). */
   skipNonScripts?: boolean | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
-  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, skipNonScripts: opts.skipNonScripts });
+  let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, skipNonScripts: opts.skipNonScripts, nixVersion: opts.nixVersion });
   if (opts.packages) {
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };

@@ -32,7 +32,7 @@ interface Compared {
  * With KUBECTL_EXTERNAL_DIFF set, that program shows the differences and its 0 or 1 is the exit code, as with kubectl.
  */
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet }, io);
+  const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   const [{ mapLimit }, { diffObject }, applyset] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js')]);
   const { checkKinds } = await import('../../cluster/kinds.js');

@@ -21,6 +21,9 @@ export interface LoadOptions {
   config?: string | undefined;
   /** Named files that are not nix-shell scripts are left out as in a folder (pre-commit passes every changed file). */
   skipNonScripts?: boolean | undefined;
+  /** `--nix-version` and `--image`: which Nix the Pod runs decides how scripts are read. */
+  nixVersion?: string | undefined;
+  image?: string | undefined;
 }
 
 /** Read and check every script under `paths`: the shared first step of check and render. */
@@ -30,7 +33,7 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
-  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage) }));
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((named) => {
     const input = opts.skipNonScripts ? { ...named, explicit: false } : named;

@@ -23,6 +23,8 @@ export interface PrepareOptions {
   config?: string | undefined;
   /** --quiet: no warnings (errors are always printed). */
   quiet?: boolean | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface PrepareOptions {
  * exactly what render prints. Undefined (after printing why) when a script has errors.
  */
 export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);

@@ -24,10 +24,12 @@ export interface RenderCommandOptions extends RenderOptions {
   check?: boolean | undefined;
   /** --quiet: no warnings (errors are always printed). */
   quiet?: boolean | undefined;
+  /** --nix-version: the Nix the Pods run (see load.ts). */
+  nixVersion?: string | undefined;
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config }), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);

@@ -42,7 +42,7 @@ function renamed(v: unknown, from: string, to: string): unknown {
  * CronJob, and any ConfigMap it mounts, are never applied, changed or deleted.
  */
 export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number> {
-  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet }, io);
+  const rendered = await checkAndRender({ paths: [opts.script], namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   const s = rendered[0];
   if (!s || rendered.length !== 1) throw new UsageError(`${opts.script}: run takes one script`, 'name one script file');

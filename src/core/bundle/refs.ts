@@ -40,6 +40,10 @@ export function findLocalRefs(model: ShebangModel): LocalRef[] {
     for (const p of analyzeNixWord(text).paths) if (p.kind === 'relative') out.push({ kind: 'path', target: p.text, at: { line: at.line, col: inWord ? colAt(at, p.offset) : at.col } });
   };
   if (a.packagesFlag || a.exprFlag) for (const w of a.positional) pathsIn(w.value, w, true);
+  // `#! nix`: `--file FILE` and paths in `--expr` resolve against the script's folder, like nix-shell's.
+  const f = model.flake;
+  if (f?.file && isRelativeLocal(f.file.value)) out.push({ kind: 'expr-file', target: f.file.value, at: f.file });
+  if (f?.expr) pathsIn(f.expr.value, f.expr, true);
   for (const [, v] of a.args) if (v.kind === 'arg') pathsIn(v.value, v.at, false);
   for (const w of a.nixPath) {
     const t = includeTarget(w.value);

@@ -3,7 +3,10 @@ import type { Layer } from '../settings/layer.js';
 import { scriptSettings } from '../settings/script-settings.js';
 import { finding, withPath, type Diagnostic, type Finding } from '../diagnostic.js';
 import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/parse.js';
+import { isLegacy } from '../shebang/nix-version.js';
 import { checkCommand } from './command-rules.js';
+import { checkFlake } from './flake-rules.js';
+import { compareReadings, podNix } from './nix-version-rules.js';
 import { checkPackages, checkQuoting } from './package-rules.js';
 import { checkSource } from './source-rules.js';
 import { checkExpressions } from './expr-rules.js';
@@ -23,6 +26,9 @@ export interface ScriptInput {
   source?: string;
   /** The settings nixpod.yaml gives this script (its defaults, then its matching rules); the script's own lines go on top. */
   settingsLayers?: readonly Layer[];
+  /** `--nix-version` and `--image`: which Nix the Pod runs decides how the script is read (see nix-version-rules.ts). */
+  nixVersion?: string | undefined;
+  image?: string | undefined;
 }
 
 export interface CheckedScript {
@@ -66,8 +72,9 @@ export function checkScript(input: ScriptInput): CheckedScript {
   const raw = text ?? latin1.decode(input.bytes);
   // A BOM hides the #! line from Nix (reported below); read the rest as if it were absent.
   const parsed = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-  const model = parseShebang(parsed);
   const fileName = baseName(input.path);
+  const read = readAsPod(input, parsed);
+  const model = read.model;
   const localRefs = findLocalRefs(model);
   const base = { path: input.path, source: input.source ?? input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
   const isScript = isNixShellScript(model);
@@ -76,30 +83,44 @@ export function checkScript(input: ScriptInput): CheckedScript {
   }
   const shipped = input.resolved?.files ?? [];
   const totalBytes = shipped.reduce((n, f) => n + f.bytes.length, input.bytes.length);
-  const findings: Finding[] = checkSource(text ?? '', totalBytes, model, shipped.length);
+  const findings: Finding[] = checkSource(text ?? '', totalBytes, model, shipped.length).concat(read.findings);
   // concat, not push(...): a line of 100,000 words gives as many findings, more than a call's arguments may be.
   let all = findings;
   if (!isScript) all = all.concat(notAScript(model));
-  // Where nix-shell itself stops, later checks would only guess: report the stop.
+  // Where Nix itself stops, later checks would only guess: report the stop.
   else if (model.error) all = all.concat([model.error], checkQuoting(model));
+  else if (model.dialect === 'nix') all = all.concat(checkFlake(model, fileName), bundleFindings(localRefs, input.resolved));
   else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved), checkExpressions(model, input.resolved));
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
-  const settings = scriptSettings(input.path, parsed, model, input.settingsLayers ?? []);
+  const settings = read.settings;
   // The nixpkgs setting pins the Pod's NIX_PATH: the script is then not unpinned.
   if (settings.settings.settings.nixpkgs !== undefined) all = all.filter((f) => f.rule !== 'unpinned-nixpkgs');
   return { ...base, bundle, settings: settings.settings, diagnostics: [...withPath(input.path, dedupe(all)), ...settings.diagnostics], skipped: false };
+}
+
+/**
+ * The script as the Pod's Nix reads it. The settings (image, nixVersion) say
+ * which Nix that is, and they come from the script too: read it as current Nix
+ * first, and again with the Pod's rules only when those differ.
+ */
+function readAsPod(input: ScriptInput, parsed: string): { model: ShebangModel; settings: ReturnType<typeof scriptSettings>; findings: Finding[] } {
+  const current = parseShebang(parsed);
+  const layers = input.settingsLayers ?? [];
+  const settings = scriptSettings(input.path, parsed, current, layers);
+  if (current.dialect === null) return { model: current, settings, findings: [] };
+  const pod = podNix(settings.settings.settings, input);
+  if (pod.label === undefined || !isLegacy(pod.rules)) return { model: current, settings, findings: [] };
+  const model = parseShebang(parsed, { rules: pod.rules });
+  return { model, settings: scriptSettings(input.path, parsed, model, layers), findings: compareReadings(current, model, pod.label) };
 }
 
 function notAScript(model: ShebangModel): Finding[] {
   if (!model.hasShebang) {
     return [finding({ line: model.firstLine?.line ?? 1, col: 1 }, 'error', 'not-a-script', 'the first line is not a #! line, so nix-shell reads the file as a Nix expression', 'start the file with: #! /usr/bin/env nix-shell')];
   }
-  const newStyle = /^#!.*\bnix\b(?!-)/.test(model.firstLine?.text ?? '');
-  const hint = newStyle
-    ? 'new-style `#! nix` shebangs are not supported yet: use #! nix-shell -i INTERPRETER -p PACKAGES'
-    : 'add a line: #! nix-shell -i bash -p PACKAGES';
-  return [finding({ line: model.firstLine?.line ?? 1, col: 1 }, 'error', 'no-nix-shell-line', 'no #! nix-shell line: nothing says which packages the script needs', hint)];
+  const hint = 'add a line: #! nix-shell -i bash -p PACKAGES (or start the file with #!/usr/bin/env nix and a line #! nix shell nixpkgs#PACKAGE --command bash)';
+  return [finding({ line: model.firstLine?.line ?? 1, col: 1 }, 'error', 'no-nix-shell-line', 'no #! nix-shell or #! nix line: nothing says which packages the script needs', hint)];
 }
 
 /** One finding per rule and position. */

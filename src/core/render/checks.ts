@@ -40,7 +40,8 @@ function checkOne(script: CheckedScript, opts: RenderOptions): Diagnostic[] {
   if (s.kind === 'cronjob' && s.schedule === undefined && script.settings?.settings.kind !== 'cronjob') {
     report(null, 'error', 'missing-schedule', 'a cronjob needs a schedule, and none is set (--kind cronjob)', 'add a line: #! nixpod schedule="0 3 * * *" (or set schedule: in nixpod.yaml)');
   }
-  const nix = s.env.length > 0 ? nixEnv(s, pinsNixpkgs(summarizeShebang(script.model).nixPath)) : [];
+  const sh = s.env.length > 0 ? summarizeShebang(script.model) : undefined;
+  const nix = sh ? nixEnv(s, pinsNixpkgs(sh.nixPath), sh.dialect === 'nix') : [];
   for (const v of nix) {
     if (!s.env.some((e) => e.name === v.name)) continue;
     const setting = v.name === 'NIX_PATH' ? 'nixpkgs' : 'nixConfig';

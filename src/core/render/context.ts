@@ -32,12 +32,14 @@ export interface ScriptValues {
   mountDir: string;
   scriptPath: string;
   image: string;
-  /** The container command; null: the image's own entrypoint (runtime image). */
+  /** The container command: `nix-shell SCRIPT`, or for a `#! nix` script `nix SCRIPT` (its env then enables nix-command and flakes); null: the image's own entrypoint (runtime image). */
   command: string[] | null;
   /** How the Pod gets its packages: nix-shell, nixery or image (see core/runtime). */
   runtime: Runtime;
   /** Whether the script travels in a ConfigMap mounted at mountDir (false with runtime image: the image carries it). */
   configMap: boolean;
+  /** Which program reads the script's lines: `nix-shell` or `nix`. */
+  dialect: 'nix-shell' | 'nix';
   interpreter: string | null;
   run: string | null;
   packages: string[];
@@ -102,7 +104,7 @@ export function buildContext(
   script: CheckedScript,
   opts: RenderOptions,
   hashers: (kind: WorkloadKind) => ScriptHasher,
-  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean) => SettingsParts = settingsCache(opts),
+  settingsOf: (resolved: CheckedScript['settings'], pinned: boolean, flakes?: boolean) => SettingsParts = settingsCache(opts),
 ): { readonly context: TemplateContext; entries: DataEntry[]; pieces: [ScriptValues, SettingsContext] } {
   const base = scriptBase(script.fileName, script.settings?.settings);
   const sh = summarizeShebang(script.model);
@@ -120,7 +122,8 @@ export function buildContext(
     'nixpod.dev/packages': JSON.stringify(sh.packages),
   };
   const own = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
-  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath));
+  const flakes = sh.dialect === 'nix';
+  const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath), flakes);
   const s = parts.settings;
   const labels = withOwnKeys(own, s.labels);
   const templateLabels: Record<string, string> = {};
@@ -132,7 +135,8 @@ export function buildContext(
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
   const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
   const name = `${base}-${h}`;
-  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed };
+  // The dialect is not hashed on its own: the command it decides is.
+  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed, dialect: flakes ? ('nix' as const) : ('nix-shell' as const) };
   // The context is the two pieces together: this script's own values, and those it shares with every script of the same settings.
   // Joined only when asked for (the slow path): a skeleton needs only the pieces.
   let context: TemplateContext | undefined;

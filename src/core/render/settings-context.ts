@@ -15,8 +15,8 @@ export interface RenderOptions {
 /** The label a controller's objects (a Job's Pods, a CronJob's Jobs) leave out: the controller manages them, not nixpod. */
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
-/** Every key of Settings, null where not set: a template can test any of them under strict mode. */
-export type SettingsView = { [K in keyof Settings]-?: Exclude<Settings[K], undefined> | null };
+/** Every key of Settings, null where not set: a template can test any of them under strict mode. (nixVersion decides how scripts are read, not what is rendered.) */
+export type SettingsView = { [K in Exclude<keyof Settings, 'nixVersion'>]-?: Exclude<Settings[K], undefined> | null };
 
 /** The settings part of the template context: ready to write with `{{json …}}`. Documented in the README. */
 export interface SettingsContext {
@@ -66,13 +66,24 @@ export function effectiveSettings(resolved: ResolvedSettings | undefined, opts: 
 /** Whether the script pins nixpkgs itself (`-I nixpkgs=…`): nixpod's default pin then stays out. */
 export const pinsNixpkgs = (nixPath: readonly string[]): boolean => nixPath.some((p) => p.startsWith('nixpkgs='));
 
-/** The Nix variables nixpod sets from `nixpkgs` and `nixConfig` (see README "Nix in the Pod"). */
-export function nixEnv(s: Settings, pinned: boolean): EnvVar[] {
+/** The Nix variables nixpod sets from `nixpkgs` and `nixConfig` (see README "Nix in the Pod"); `#! nix` scripts also get the flake features. */
+export function nixEnv(s: Settings, pinned: boolean, flakes = false): EnvVar[] {
   const out: EnvVar[] = [];
   if (s.nixpkgs !== undefined && !pinned) out.push({ name: 'NIX_PATH', value: literal(`nixpkgs=${s.nixpkgs}`) });
-  const keys = Object.keys(s.nixConfig).sort();
-  if (keys.length > 0) out.push({ name: 'NIX_CONFIG', value: literal(keys.map((k) => `${k} = ${s.nixConfig[k] as string}`).join('\n')) });
+  const config = flakes ? withFlakeFeatures(s.nixConfig) : s.nixConfig;
+  const keys = Object.keys(config).sort();
+  if (keys.length > 0) out.push({ name: 'NIX_CONFIG', value: literal(keys.map((k) => `${k} = ${config[k] as string}`).join('\n')) });
   return out;
+}
+
+/** The official image enables no experimental features: `nix shell` and flake references need these two, for this container only. */
+const FLAKE_FEATURES = ['nix-command', 'flakes'];
+
+/** nixConfig with `experimental-features` holding nix-command and flakes, after any the user set. */
+export function withFlakeFeatures(nixConfig: Record<string, string>): Record<string, string> {
+  const own = (nixConfig['experimental-features'] ?? '').split(/\s+/).filter((f) => f !== '');
+  const features = [...own, ...FLAKE_FEATURES.filter((f) => !own.includes(f))];
+  return { ...nixConfig, 'experimental-features': features.join(' ') };
 }
 
 /** Kubernetes expands `$(VAR)` and turns `$$` into `$` in env values: doubling every `$` keeps nixpod's values exact. */
@@ -86,12 +97,12 @@ export function withOwnKeys(own: Record<string, string>, user: Record<string, st
   return extra.length === 0 ? own : Object.fromEntries([...Object.entries(own), ...extra]);
 }
 
-export function settingsContext(s: Settings, pinned: boolean): SettingsContext {
+export function settingsContext(s: Settings, pinned: boolean, flakes = false): SettingsContext {
   const view = Object.fromEntries(VIEW_KEYS.map((k) => [k, s[k] ?? null])) as SettingsView;
   return {
     kind: s.kind,
     settings: view,
-    env: [...nixEnv(s, pinned), ...s.env],
+    env: [...nixEnv(s, pinned, flakes), ...s.env],
     envFrom: s.envFrom,
     args: s.args,
     resources: nonEmpty(s.resources),
@@ -138,10 +149,10 @@ export interface SettingsParts {
  * with no `#! nixpod` lines of their own) share one part of the context,
  * built and hashed once. `shared` hears of each such part (see placehold's memo).
  */
-export function settingsCache(opts: RenderOptions, shared?: (o: object) => void): (resolved: ResolvedSettings | undefined, pinned: boolean) => SettingsParts {
+export function settingsCache(opts: RenderOptions, shared?: (o: object) => void): (resolved: ResolvedSettings | undefined, pinned: boolean, flakes?: boolean) => SettingsParts {
   const byObject = new WeakMap<ResolvedSettings, SettingsParts[]>();
   const byContent = new Map<string, SettingsParts[]>();
-  return (resolved, pinned) => {
+  return (resolved, pinned, flakes = false) => {
     let slots = resolved === undefined ? undefined : byObject.get(resolved);
     if (!slots) {
       // Equal settings in distinct objects (one per script) are found by content: one stringify, not a rebuild.
@@ -150,11 +161,12 @@ export function settingsCache(opts: RenderOptions, shared?: (o: object) => void)
       if (!slots) byContent.set(key, (slots = []));
       if (resolved !== undefined) byObject.set(resolved, slots);
     }
-    const i = pinned ? 1 : 0;
+    // One slot per (pinned, flakes): both change the Nix env vars.
+    const i = (pinned ? 1 : 0) + (flakes ? 2 : 0);
     let parts = slots[i];
     if (!parts) {
       const settings = effectiveSettings(resolved, opts);
-      const context = settingsContext(settings, pinned);
+      const context = settingsContext(settings, pinned, flakes);
       parts = { settings, context, hashed: Buffer.from(JSON.stringify({ ...context, settings: { ...context.settings, namespace: null } }), 'utf8') };
       shared?.(context);
       slots[i] = parts;

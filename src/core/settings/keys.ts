@@ -8,6 +8,7 @@ import { parseEnv, parseEnvFrom } from './env.js';
 import { bad, issue, isMap, ok, type Issue, type Parsed, type ValuePath } from './issues.js';
 import { imageRepository, nixeryHost } from '../runtime/reference.js';
 import { dnsLabel, dnsSubdomain, imageName, labelValue, qualifiedName, quantity, resourceName, timeZone } from './validate.js';
+import { parseNixVersion } from '../shebang/nix-version.js';
 import { bool, int, knownFields, listOf, objectWith, oneOf, str, stringMap, wrongType } from './values.js';
 
 export type SettingKey = keyof Settings;
@@ -164,6 +165,7 @@ export const SETTING_PARSERS: Record<SettingKey, Parser> = {
   runtime: oneOf(['nix-shell', 'nixery', 'image']),
   nixery: str('bad-value', nixeryHost),
   registry: str('bad-value', imageRepository),
+  nixVersion: str('bad-value', (v) => (parseNixVersion(v) ? undefined : "must be a Nix version such as '2.18.1'")),
   schedule: cron,
   timeZone: str('bad-value', timeZone),
   concurrencyPolicy: oneOf(['Allow', 'Forbid', 'Replace']),

@@ -10,7 +10,7 @@ import { parseEnv, parseEnvFrom } from './env.js';
 
 /** `#! nixpod` words that set one scalar setting, by word key. */
 const SCALARS: Record<string, SettingKey> = {
-  kind: 'kind', name: 'name', 'name-prefix': 'namePrefix', namespace: 'namespace', image: 'image', nixpkgs: 'nixpkgs', 'service-account': 'serviceAccountName',
+  kind: 'kind', name: 'name', 'name-prefix': 'namePrefix', namespace: 'namespace', image: 'image', nixpkgs: 'nixpkgs', 'nix-version': 'nixVersion', 'service-account': 'serviceAccountName',
   'priority-class': 'priorityClassName', 'active-deadline-seconds': 'activeDeadlineSeconds', schedule: 'schedule',
   'time-zone': 'timeZone', 'concurrency-policy': 'concurrencyPolicy', suspend: 'suspend',
   'starting-deadline-seconds': 'startingDeadlineSeconds', 'successful-jobs-history-limit': 'successfulJobsHistoryLimit',

@@ -81,6 +81,8 @@ export interface Settings {
   nixery?: string;
   /** With runtime image: the repository the images of `nixpod image` are pushed to (`REPO:<hash>`). */
   registry?: string;
+  /** The Nix version the image runs, when its tag does not say (custom images): decides how scripts are read. */
+  nixVersion?: string;
   // Workload (Job and CronJob).
   schedule?: string;
   timeZone?: string;

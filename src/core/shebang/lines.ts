@@ -34,6 +34,8 @@ export function shebangCandidates(text: string): { first: SourceLine | undefined
 const CHOMP = /[ \n\r\t]+$/;
 // std::regex ECMAScript: `\s` is ASCII isspace, `.` is anything but \n and \r.
 const NIX_SHELL_LINE = /^#![ \t\n\v\f\r]*nix-shell[ \t\n\v\f\r]+([^\n\r]*)$/;
+// Nix 2.0–2.18: exactly one space after `nix-shell` (a tab hides the line; more spaces become an empty word).
+const LEGACY_NIX_SHELL_LINE = /^#![ \t\n\v\f\r]*nix-shell ([^\n\r]*)$/;
 
 /** A `#! nix-shell` line (Nix >= 2.19 rules) and where its arguments start. */
 export interface ShebangLine {
@@ -44,11 +46,12 @@ export interface ShebangLine {
   argsCol: number;
 }
 
-export function matchNixShellLine(l: SourceLine): ShebangLine | undefined {
+/** `legacy`: Nix before 2.19 reads the line. */
+export function matchNixShellLine(l: SourceLine, legacy = false): ShebangLine | undefined {
   // Most lines of a script are not `#!` lines: skip the regular expressions for them.
   if (l.text.charCodeAt(0) !== 0x23 || l.text.charCodeAt(1) !== 0x21) return undefined;
   const chomped = l.text.replace(CHOMP, '');
-  const m = NIX_SHELL_LINE.exec(chomped);
+  const m = (legacy ? LEGACY_NIX_SHELL_LINE : NIX_SHELL_LINE).exec(chomped);
   if (!m) return undefined;
   const args = m[1] ?? '';
   return { line: l.line, args, argsCol: chomped.length - args.length + 1 };

@@ -1,34 +1,68 @@
 import type { Finding } from '../diagnostic.js';
+import { finding } from '../diagnostic.js';
 import { emptyArgs, parseShebangArgs, type ShebangArgs } from './args.js';
+import { firstLineProgram } from './dialect.js';
+import { splitLegacyWords } from './legacy-words.js';
 import { matchNixShellLine, shebangCandidates, type ShebangLine, type SourceLine } from './lines.js';
+import { CURRENT_RULES, type NixRules } from './nix-version.js';
 import { splitShellWords, type Word } from './shellwords.js';
+import { parseFlakeArgs, type FlakeArgs } from '../flake/args.js';
+import { scanFlakeLines } from '../flake/lines.js';
+import { splitFlakeWords } from '../flake/words.js';
 
-/** Everything nix-shell (>= 2.19) reads from a script's shebang lines. */
+/** `nix-shell`: `#! nix-shell` lines; `nix`: `#!/usr/bin/env nix` with `#! nix` lines (Nix >= 2.19). */
+export type Dialect = 'nix-shell' | 'nix';
+
+/** Everything Nix reads from a script's shebang lines. */
 export interface ShebangModel {
   /** The first non-empty line, if the file has one. */
   firstLine: SourceLine | undefined;
   /** The first line starts with `#!`, so nix-shell reads the file in shebang mode. */
   hasShebang: boolean;
-  /** The matched `#! nix-shell` lines (the first line never counts). */
+  /** Which program reads the lines below; null: neither (not a script). */
+  dialect: Dialect | null;
+  /** The matched `#! nix-shell` (or `#! nix`) lines (the first line never counts). */
   lines: ShebangLine[];
   words: Word[];
+  /** What nix-shell makes of the words; for `#! nix` scripts the parts they share (pure, keep, -I, --arg). */
   args: ShebangArgs;
-  /** The error at which nix-shell itself would stop, if any. */
+  /** What `nix` makes of the words of a `#! nix` script; null for nix-shell scripts. */
+  flake: FlakeArgs | null;
+  /** The Nix version whose rules read the script. */
+  rules: NixRules;
+  /** The error at which Nix itself would stop, if any. */
   error: Finding | undefined;
 }
 
-export function parseShebang(text: string): ShebangModel {
+export interface ParseOptions {
+  /** Read as this Nix version would (default: current Nix). */
+  rules?: NixRules;
+  /** Arguments the script is run with (`nix` appends them after the script path). */
+  scriptArgs?: readonly string[];
+}
+
+export function parseShebang(text: string, opts: ParseOptions = {}): ShebangModel {
+  const rules = opts.rules ?? CURRENT_RULES;
   const all = shebangCandidates(text);
   const firstLine = all.first;
   const hasShebang = firstLine !== undefined && firstLine.text.startsWith('#!');
-  const model: ShebangModel = { firstLine, hasShebang, lines: [], words: [], args: emptyArgs(), error: undefined };
+  const model: ShebangModel = { firstLine, hasShebang, dialect: null, lines: [], words: [], args: emptyArgs(), flake: null, rules, error: undefined };
   if (!hasShebang) return model;
-  for (const l of all.hashBang) {
-    if (l.line <= firstLine.line) continue;
-    const sl = matchNixShellLine(l);
-    if (!sl) continue;
-    model.lines.push(sl);
-    const split = splitShellWords(sl);
+  const legacy = !rules.modernWords;
+  const program = firstLineProgram(firstLine.text);
+  if (program !== 'nix') {
+    for (const l of all.hashBang) {
+      if (l.line <= firstLine.line) continue;
+      const sl = matchNixShellLine(l, legacy);
+      if (sl) model.lines.push(sl);
+    }
+  }
+  if (program === 'nix' || (model.lines.length === 0 && program !== 'nix-shell' && text.startsWith('#!') && scanFlakeLines(text, true).lines.length > 0)) {
+    return parseFlakeScript(text, model, opts);
+  }
+  model.dialect = model.lines.length > 0 || program === 'nix-shell' || /nix-shell/.test(firstLine.text) ? 'nix-shell' : null;
+  for (const sl of model.lines) {
+    const split = legacy ? splitLegacyWords(sl) : splitShellWords(sl);
     for (const w of split.words) model.words.push(w);
     if (split.error) {
       model.error = split.error;
@@ -41,39 +75,37 @@ export function parseShebang(text: string): ShebangModel {
   return model;
 }
 
-/** The JSON view of a parsed shebang (`nixpod check --format json`). */
-export interface ShebangSummary {
-  dialect: 'nix-shell' | null;
-  interpreter: string | null;
-  packages: string[];
-  pure: boolean;
-  keep: string[];
-  nixPath: string[];
-  args: Record<string, { kind: 'arg' | 'argstr'; value: string }>;
-  run: string | null;
-  attr: string[];
-  expressionFiles: string[];
+function parseFlakeScript(text: string, model: ShebangModel, opts: ParseOptions): ShebangModel {
+  model.dialect = 'nix';
+  const v = model.rules.version?.text;
+  if (!model.rules.flakeShebang) {
+    const msg = `the Pod's Nix ${v ?? ''} has no #! nix scripts (they came with Nix 2.19): it reads the script's path as a command name and stops`;
+    model.error = finding({ line: 1, col: 1 }, 'error', 'nix-too-old', msg, 'use an image with Nix 2.19 or later (nixos/nix:2.24.0 …), or rewrite the script with #! nix-shell lines');
+    return model;
+  }
+  // Nix checks the file's first two bytes, not its first non-empty line.
+  if (!text.startsWith('#!')) return model;
+  const fl = scanFlakeLines(text, model.rules.parenComments);
+  model.lines = fl.lines;
+  const split = splitFlakeWords(fl);
+  model.words = split.words;
+  if (split.error) {
+    model.error = split.error;
+    return model;
+  }
+  const parsed = parseFlakeArgs(split.words, opts.scriptArgs);
+  model.flake = parsed.args;
+  model.error = parsed.error;
+  const f = parsed.args;
+  const a = model.args;
+  a.pure = f.ignoreEnv !== null;
+  a.pureFlag = f.ignoreEnv;
+  a.keep = f.keep;
+  a.nixPath = f.nixPath;
+  a.args = f.args;
+  a.neverRuns = f.neverRuns;
+  return model;
 }
 
-export function isNixShellScript(m: ShebangModel): boolean {
-  return m.hasShebang && (m.lines.length > 0 || /nix-shell/.test(m.firstLine?.text ?? ''));
-}
-
-export function summarizeShebang(m: ShebangModel): ShebangSummary {
-  const a = m.args;
-  const args: ShebangSummary['args'] = {};
-  for (const [name, v] of a.args) args[name] = { kind: v.kind, value: v.value };
-  const positional = a.positional.map((w) => w.value);
-  return {
-    dialect: isNixShellScript(m) ? 'nix-shell' : null,
-    interpreter: a.command?.kind === 'interpreter' ? a.command.value : null,
-    packages: a.packagesFlag ? positional : [],
-    pure: a.pure,
-    keep: [...a.keep],
-    nixPath: a.nixPath.map((w) => w.value),
-    args,
-    run: a.command && a.command.kind !== 'interpreter' ? a.command.value : null,
-    attr: a.attr.map((w) => w.value),
-    expressionFiles: !a.packagesFlag && !a.exprFlag ? positional : [],
-  };
-}
+// The summary lives in summary.ts; re-exported so that callers keep one import.
+export { isNixShellScript, summarizeShebang, type ShebangSummary } from './summary.js';
