@@ -17,6 +17,9 @@ const PACKAGES = 'Packages that exist: `--nix` and `--package-index`';
 const SETTINGS = 'Checks';
 const RENDER = '`nixpod render [PATH...]`';
 const RUNTIMES = 'Runtimes: how the Pod gets its packages';
+const FLAKE = '`#! nix` scripts: what is checked';
+const VERSION = 'The Nix the Pod runs';
+const EXPR = 'Nix expressions in `--arg` and `-E`';
 
 const e = (short: string, section: string): RuleInfo => ({ level: 'error', short, section });
 const w = (short: string, section: string): RuleInfo => ({ level: 'warning', short, section });
@@ -69,6 +72,28 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'resource-request-not-limit': e('Hugepages or an extended resource whose request differs from its limit', SETTINGS),
   'hugepages-need-cpu-or-memory': e('Hugepages without a cpu or memory request or limit', SETTINGS),
   'nixery-unsupported': e('A -p word, flag or script form Nixery cannot serve', RUNTIMES),
+  'args-with-flakes': e('--arg or --argstr with flake installables (nix stops)', FLAKE),
+  'duplicate-set-env-var': e('A repeated --set-env-var (nix stops)', FLAKE),
+  'flag-as-value': e('A flag taken as the value of the flag before it', FLAKE),
+  'flake-attr': e('An attribute path Nix cannot have', FLAKE),
+  'flake-ref': e('Not a flake reference', FLAKE),
+  'inputs-from-search-path': e('A <…> lookup after --inputs-from', FLAKE),
+  'keep-without-ignore-env': e('--keep-env-var without --ignore-env (nix stops)', FLAKE),
+  'unset-with-ignore-env': e('--unset-env-var with --ignore-env (nix stops)', FLAKE),
+  'local-flake': e('A local flake, which the Pod does not have', FLAKE),
+  'no-installable': e('nix run without an installable', FLAKE),
+  'pure-eval': e('<nixpkgs> or builtins.currentSystem in --expr without --impure', FLAKE),
+  'unknown-flake-id': e('A flake id the global registry does not have', FLAKE),
+  'unsupported-nix-command': e('A nix command that does not run the script', FLAKE),
+  'unpinned-flake': w('A flake reference that follows a registry or a branch', FLAKE),
+  'nix-too-old': e('A #! nix script for a Pod whose Nix is older than 2.19', VERSION),
+  'nix-version-reading': w('A line the Pod\'s Nix reads differently from current Nix', VERSION),
+  'undefined-variable': e('An undefined variable in an --arg or -E expression', EXPR),
+  'expr-syntax': e('An --arg or -E expression Nix cannot parse', EXPR),
+  'nixpkgs-ignores-arg': w('An --arg or --argstr nixpkgs does not take', EXPR),
+  'nixpkgs-arg-type': e('--argstr for a nixpkgs argument that must be a list', EXPR),
+  'nixpkgs-arg-conflict': e('Both system and localSystem for nixpkgs', EXPR),
+  'nixpkgs-folder': e('-I nixpkgs= a relative folder without default.nix', EXPR),
   'runtime-needs-nix-shell': e('A runtime other than nix-shell for a #! nix script', RUNTIMES),
   'nixery-pin': e('A nixpkgs pin that maps to no Nixery tag', RUNTIMES),
   'missing-nixery': e('runtime: nixery without a Nixery host', RUNTIMES),

@@ -53,9 +53,10 @@ describe('the nixpod-check pre-commit hook', () => {
     const repo = hookRepo();
     const rev = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
     const work = tempTree({ 'scripts/good.sh': script('#! nix-shell -i bash -p curl') });
+    // In the repository first: names hash the script's path from the repository root.
+    git(work, 'init', '-q');
     assert.equal(spawnSync(process.execPath, [BIN, 'render', '-o', 'manifests', 'scripts'], { cwd: work }).status, 0);
     writeFileSync(join(work, '.pre-commit-config.yaml'), `repos:\n  - repo: ${repo}\n    rev: ${rev}\n    hooks:\n      - id: nixpod-render-check\n        args: [-o, manifests, scripts]\n`);
-    git(work, 'init', '-q');
     git(work, 'add', '-A');
     const env = { ...process.env, PRE_COMMIT_HOME: join(work, '.cache-pre-commit'), PRE_COMMIT_COLOR: 'never' };
     const current = spawnSync('pre-commit', ['run', '--all-files'], { cwd: work, env, encoding: 'utf8', timeout: 900_000 });
