@@ -77,7 +77,7 @@ describe('nixpod image', () => {
     const { out, stdout, base } = await generate();
     assert.match(base, /^we-ird-x-d-e-sh-[0-9a-f]{6}$/);
     assert.equal(stdout, `out/${base}.nix\tghcr.io/acme/scripts:${/[0-9a-f]{10}\n$/.exec(stdout)?.[0] ?? 'no tag'}`);
-    assert.deepEqual(readdirSync(join(out, base)).sort(), ['.nixpod-shell.nix', 'pkg.nix', VENDOR, NAME].sort());
+    assert.deepEqual(readdirSync(join(out, base)).sort(), ['.nixpod-image', '.nixpod-shell.nix', 'pkg.nix', VENDOR, NAME].sort());
     assert.equal(readFileSync(join(out, base, NAME), 'utf8'), SCRIPT);
   });
 
@@ -105,12 +105,11 @@ describe('nixpod image', () => {
 
   it('warns when nixpkgs is not pinned: the image would get the builder\'s <nixpkgs>', async () => {
     const dir = tempTree({ 'u.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\n' });
-    const r = await runCli(['image', 'u.sh', '-o', 'out'], dir);
+    const r = await runCli(['image', 'u.sh', '-o', 'out', '--registry', 'reg.example/s'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /u\.sh:2:1: warning: nixpkgs is not pinned: the image gets whatever <nixpkgs> the machine that builds it has \[image-unpinned\]/);
     assert.match(readFileSync(join(dir, 'out/u-sh.nix'), 'utf8'), /^\{ nixpkgs \? <nixpkgs> \}:$/m);
-    // Without a registry the image is named after the script.
-    assert.match(r.stdout, /^out\/u-sh\.nix\tu-sh:[0-9a-f]{10}\n$/);
+    assert.match(r.stdout, /^out\/u-sh\.nix\treg\.example\/s:[0-9a-f]{10}\n$/);
   });
 });
 

@@ -15,17 +15,19 @@ export interface TreeFile {
  * each top-level entry they fall under (`x.nix`, `x/`) as a whole: everything
  * is first written to a staging folder inside `dir`, then each entry is
  * renamed into place, the old one kept aside until all are in. On failure the
- * old entries come back and nothing new stays.
+ * old entries come back and nothing new stays. With `mayReplace`, an existing
+ * entry it does not accept stops the write before anything is changed.
  */
-export async function writeTreeAtomically(dir: string, files: readonly TreeFile[], signal?: AbortSignal): Promise<string[]> {
+export async function writeTreeAtomically(dir: string, files: readonly TreeFile[], signal?: AbortSignal, mayReplace?: (path: string) => Promise<boolean>): Promise<string[]> {
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
     throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
   });
+  const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
+  if (mayReplace) await refuseForeign(dir, tops, mayReplace);
   const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
     throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');
   });
-  const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
   const moved: { top: string; aside: string | null }[] = [];
   try {
     for (const f of files) {
@@ -56,5 +58,18 @@ export async function writeTreeAtomically(dir: string, files: readonly TreeFile[
     throw new IoError(`cannot write into ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: check the folder and its permissions`);
   } finally {
     await rm(stage, { recursive: true, force: true });
+  }
+}
+
+/** Every existing entry the write would replace must be the writer's own: else nothing is written. */
+async function refuseForeign(dir: string, tops: readonly string[], mayReplace: (path: string) => Promise<boolean>): Promise<void> {
+  for (const top of tops) {
+    const target = join(dir, top);
+    const exists = await lstat(target).then(() => true, () => false);
+    if (!exists) continue;
+    const ours = await mayReplace(target).catch((e: unknown) => {
+      throw new IoError(`cannot read ${target}: ${errnoText(e)}`, 'check its permissions');
+    });
+    if (!ours) throw new IoError(`${target} exists and was not written by nixpod image: it would be replaced, so nothing was written`, `move or rename ${target}, or give -o another folder`);
   }
 }

@@ -1,5 +1,6 @@
 import type { CheckedScript } from '../check/script.js';
-import { finding, type Finding } from '../diagnostic.js';
+import type { Finding } from '../diagnostic.js';
+import { needsNixShell } from './dialect.js';
 import type { Runtime, Settings } from '../settings/types.js';
 import { imageBuild } from './image-expr.js';
 import { imageTag } from './image-tag.js';
@@ -30,7 +31,7 @@ export function runtimeFacts(script: CheckedScript, s: Settings, scriptPath: str
   const runtime = s.runtime ?? 'nix-shell';
   // A `#! nix` script runs as `nix SCRIPT` in the Nix image; Nixery and prebuilt images are made from nix-shell's -p words.
   if (script.model.dialect === 'nix') {
-    const findings: Finding[] = runtime === 'nix-shell' ? [] : [finding({ line: 1, col: 1 }, 'error', 'runtime-needs-nix-shell', `runtime ${runtime} serves #! nix-shell scripts (their -p packages); this is a #! nix script`, 'leave it on the default runtime (runtime: nix-shell), where it runs as nix SCRIPT')];
+    const findings: Finding[] = runtime === 'nix-shell' ? [] : [needsNixShell(runtime)];
     return { runtime, image: s.image as string, command: ['nix', scriptPath], configMap: true, findings };
   }
   if (runtime === 'nixery') {
