@@ -15,7 +15,7 @@ import { DEFAULT_IMAGE } from '../core/render/settings-context.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Which Nix the Pods run, when the image's tag does not say (see core/check/nix-version-rules.ts). */
-const NIX_VERSION_FLAG = ['--nix-version <version>', 'the Nix version the Pods run (default: from the image tag nixos/nix:X.Y.Z, else the nixVersion setting, else current Nix)', nixVersionArg] as const;
+const NIX_VERSION_FLAG = ['--nix-version <version>', 'the Nix version the Pods run on runtime nix-shell (default: the nixVersion setting, else the image tag nixos/nix:X.Y.Z, else current Nix)', nixVersionArg] as const;
 
 function nixVersionArg(v: string): string {
   if (!parseNixVersion(v)) throw new InvalidArgumentError(`'${v}' is not a Nix version (e.g. 2.18.1).`);

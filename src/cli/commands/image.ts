@@ -26,7 +26,7 @@ export interface ImageCommandOptions {
  * has errors.
  */
 export async function runImage(opts: ImageCommandOptions, io: CliIo): Promise<number> {
-  const run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config });
+  const run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, runtime: 'image' });
   const builds = run.scripts.map((script) => {
     const registry = opts.registry ?? effectiveSettings(script.settings, { namespace: null }).registry;
     const tag = imageTag(script);

@@ -2,6 +2,7 @@ import { checkScript, type CheckedScript } from '../../core/check/script.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { checkNameCollisions, checkNameRules } from '../../core/render/plan.js';
 import { configLayers, matchingRules } from '../../core/settings/script-settings.js';
+import type { Runtime } from '../../core/settings/types.js';
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
 import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
@@ -24,6 +25,8 @@ export interface LoadOptions {
   /** `--nix-version` and `--image`: which Nix the Pod runs decides how scripts are read. */
   nixVersion?: string | undefined;
   image?: string | undefined;
+  /** `--runtime`, or `image` for nixpod image: on nixery or image no Nix reads the scripts in the Pod. */
+  runtime?: Runtime | undefined;
 }
 
 /** Read and check every script under `paths`: the shared first step of check and render. */
@@ -33,7 +36,7 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
-  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image }));
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((named) => {
     const input = opts.skipNonScripts ? { ...named, explicit: false } : named;

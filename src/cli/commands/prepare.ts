@@ -32,7 +32,7 @@ export interface PrepareOptions {
  * exactly what render prints. Undefined (after printing why) when a script has errors.
  */
 export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<RenderedScript[] | undefined> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image }), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime?.runtime }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);

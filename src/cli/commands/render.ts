@@ -29,7 +29,7 @@ export interface RenderCommandOptions extends RenderOptions {
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image }), loadTemplates(opts.templates, io.cwd)]);
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime?.runtime }), loadTemplates(opts.templates, io.cwd)]);
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);

@@ -2,7 +2,7 @@ import { finding, type Finding } from '../diagnostic.js';
 import { DEFAULT_IMAGE } from '../render/settings-context.js';
 import { nixVersionOfImage, parseNixVersion, rulesFor, type NixRules } from '../shebang/nix-version.js';
 import type { ShebangModel } from '../shebang/parse.js';
-import type { Settings } from '../settings/types.js';
+import type { Runtime, Settings } from '../settings/types.js';
 
 /** Which Nix the Pod runs, and what said so (for messages). */
 export interface PodNix {
@@ -15,8 +15,11 @@ export interface PodNix {
  * `--nix-version` wins, then the `nixVersion` setting, then the tag of the
  * image (`--image`, else the image setting, else nixpod's default). An image
  * whose tag names no version (`latest`, a digest, a custom image) means current Nix.
+ * On runtime nixery or image (`--runtime` wins over the setting) no Nix runs
+ * in the Pod: nothing reads the shebang there but nixpod, with current rules.
  */
-export function podNix(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined }): PodNix {
+export function podNix(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined; runtime?: Runtime | undefined }): PodNix {
+  if ((flags.runtime ?? settings?.runtime ?? 'nix-shell') !== 'nix-shell') return { rules: rulesFor(undefined), label: undefined };
   const fromFlag = flags.nixVersion !== undefined ? parseNixVersion(flags.nixVersion) : undefined;
   if (fromFlag) return { rules: rulesFor(fromFlag), label: `Nix ${fromFlag.text} (--nix-version)` };
   const fromSetting = settings?.nixVersion !== undefined ? parseNixVersion(settings.nixVersion) : undefined;

@@ -1,4 +1,4 @@
-import type { ResolvedSettings } from '../settings/types.js';
+import type { ResolvedSettings, Runtime } from '../settings/types.js';
 import type { Layer } from '../settings/layer.js';
 import { scriptSettings } from '../settings/script-settings.js';
 import { finding, withPath, type Diagnostic, type Finding } from '../diagnostic.js';
@@ -29,6 +29,8 @@ export interface ScriptInput {
   /** `--nix-version` and `--image`: which Nix the Pod runs decides how the script is read (see nix-version-rules.ts). */
   nixVersion?: string | undefined;
   image?: string | undefined;
+  /** `--runtime` (or `nixpod image`): on nixery or image no Nix reads the script in the Pod. */
+  runtime?: Runtime | undefined;
 }
 
 export interface CheckedScript {
