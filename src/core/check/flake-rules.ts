@@ -53,16 +53,26 @@ function checkInstallables(f: FlakeArgs, at: Position): Finding[] {
     const msg = `no installable: nix ${f.command} uses the flake in the script's folder ('.'), which the Pod does not have`;
     out.push(finding(f.commandWord ?? at, 'error', 'local-flake', msg, 'name the packages: #! nix shell nixpkgs#PACKAGE …'));
   }
-  for (const w of installables) out.push(...refFindings(w, classifyInstallable(w.value)));
+  // With --inputs-from, an indirect id is first looked up among that flake's locked inputs: pinned when the flake is.
+  const from = f.inputsFrom.map((x) => classifyInstallable(x.value)).filter((x) => x.kind !== 'local' && x.kind !== 'invalid');
+  const via: Via = { inputsFrom: from.length > 0, pinned: from.some((x) => x.pinned) };
+  for (const w of installables) out.push(...refFindings(w, classifyInstallable(w.value), via));
   return out;
 }
 
-function refFindings(w: Word, inst: Installable): Finding[] {
+/** What `--inputs-from` does to indirect references: they may be inputs of that flake, locked when it is pinned. */
+interface Via {
+  inputsFrom: boolean;
+  pinned: boolean;
+}
+
+function refFindings(w: Word, inst: Installable, via: Via): Finding[] {
   if (inst.kind === 'invalid') return [finding(w, 'error', 'flake-ref', `'${w.value}' is not a flake reference: ${inst.problem ?? ''}`, 'write FLAKE#ATTRIBUTE, e.g. nixpkgs#jq or github:NixOS/nixpkgs/<commit>#jq')];
   if (inst.kind === 'local') return [finding(w, 'error', 'local-flake', `'${w.value}' refers to a flake on this machine (${inst.ref === '' ? "the script's folder" : inst.ref}), which the Pod does not have`, LOCAL_HINT)];
   const out = inst.attrPath === null || inst.attrPath === '' ? noAttr(w, inst) : attrFindings(w, inst.attrPath, w.value);
-  out.push(...registryFindings(w, inst));
-  if (!inst.pinned) {
+  // An id may be an input of the --inputs-from flake, which nixpod cannot see without fetching it.
+  if (!via.inputsFrom) out.push(...registryFindings(w, inst));
+  if (!inst.pinned && !(inst.kind === 'indirect' && via.pinned)) {
     const msg = `'${w.value}' is not pinned: ${inst.kind === 'indirect' ? 'it follows the flake registry' : 'it follows a branch'}, so the Pod gets whatever revision is current when it starts`;
     out.push(finding(w, 'warning', 'unpinned-flake', msg, `pin a revision: ${pinnedForm(inst)}`));
   }

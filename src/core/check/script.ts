@@ -98,6 +98,8 @@ export function checkScript(input: ScriptInput): CheckedScript {
   const settings = read.settings;
   // The nixpkgs setting pins the Pod's NIX_PATH: the script is then not unpinned.
   if (settings.settings.settings.nixpkgs !== undefined) all = all.filter((f) => f.rule !== 'unpinned-nixpkgs');
+  // nixConfig's flake-registry gives the Pod's nix the user's own registry, which nixpod cannot read: its ids are not ours to judge.
+  if (settings.settings.settings.nixConfig['flake-registry'] !== undefined) all = all.filter((f) => f.rule !== 'unknown-flake-id');
   return { ...base, bundle, settings: settings.settings, diagnostics: [...withPath(input.path, dedupe(all)), ...settings.diagnostics], skipped: false };
 }
 

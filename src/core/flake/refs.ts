@@ -52,9 +52,11 @@ function classifyRef(ref: string): Omit<Installable, 'attrPath'> {
   if (scheme === 'flake') return classifyRef(ref.slice(6)).kind === 'indirect' ? { ...classifyRef(ref.slice(6)), ref } : invalid(ref, 'after flake: comes a flake id (flake:nixpkgs)');
   if (scheme === 'path' || scheme === 'file' || scheme === 'git+file' || scheme === 'tarball+file' || scheme === 'hg+file') return local();
   if (scheme === 'github' || scheme === 'gitlab' || scheme === 'sourcehut') {
-    const parts = ref.slice(scheme.length + 1).split('?')[0]?.split('/') ?? [];
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) return invalid(ref, `a ${scheme}: reference is ${scheme}:OWNER/REPO[/REF-OR-REV]`);
-    return { ref, kind: 'github', pinned: REV.test(parts[2] ?? '') || byQuery };
+    // Nix tokenizes the path on '/' (empty parts vanish), then joins the rest into one ref (`refs/tags/24.11`, `release-24.11/x`).
+    const parts = (ref.slice(scheme.length + 1).split('?')[0]?.split('/') ?? []).filter((p) => p !== '');
+    if (parts.length < 2) return invalid(ref, `a ${scheme}: reference is ${scheme}:OWNER/REPO[/REF-OR-REV]`);
+    // Only a 40-hex rev is pinned.
+    return { ref, kind: 'github', pinned: REV.test(parts.slice(2).join('/')) || byQuery };
   }
   if (/^(?:git|hg)\+(?:https?|ssh)$/.test(scheme)) return { ref, kind: 'git', pinned: byQuery };
   if (/^(?:tarball\+)?https?$/.test(scheme)) return { ref, kind: 'tarball', pinned: byQuery || /[0-9a-f]{40}/i.test(ref) };
