@@ -54,9 +54,22 @@ describe('runtime nixery', () => {
     assert.match(none.stderr, /^nixpod\.yaml:2:3: error: runtime nixery needs the Nixery registry, and none is set \(for s\.sh\) \[missing-nixery\]$/m);
   });
 
+  it('refuses a tag pin: Nixery hands the tag to fetchGit as a ref, which git reads as a branch', async () => {
+    const r = await render('#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz\n', ['--runtime', 'nixery=nixery.dev']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^s\.sh:2:28: error: nixpkgs '[^']+': Nixery passes the image tag to fetchGit as ref '24\.11', which git reads as a branch, so a tag pin cannot be served \[nixery-pin\]$/m);
+    assert.match(r.stderr, /hint: pin the tag's commit: https:\/\/github\.com\/NixOS\/nixpkgs\/archive\/<commit>\.tar\.gz/);
+  });
+
   it('maps nixpkgs pins to git refs', () => {
     assert.equal(gitRefOf('https://github.com/NixOS/nixpkgs/archive/0123456789abcdef0123456789abcdef01234567.tar.gz'), '0123456789abcdef0123456789abcdef01234567');
-    assert.equal(gitRefOf('https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz'), '24.11');
+    // GitHub reads owner and repository case-blind; .zip archives name the same ref.
+    assert.equal(gitRefOf('https://github.com/nixos/nixpkgs/archive/nixos-24.11.tar.gz'), 'nixos-24.11');
+    assert.equal(gitRefOf('https://github.com/NixOS/nixpkgs/archive/0123456789abcdef0123456789abcdef01234567.zip'), '0123456789abcdef0123456789abcdef01234567');
+    assert.equal(gitRefOf('https://codeload.github.com/nixos/NixPkgs/zip/nixos-24.11'), 'nixos-24.11');
+    assert.equal(gitRefOf('https://github.com/NixOS/nixpkgs/archive/refs/heads/nixos-24.11.tar.gz'), 'nixos-24.11');
+    // A tag stays a tag: tagFor refuses it.
+    assert.equal(gitRefOf('https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz'), 'refs/tags/24.11');
     assert.equal(gitRefOf('channel:nixos-24.11'), 'nixos-24.11');
     assert.equal(gitRefOf('https://nixos.org/channels/nixos-unstable/nixexprs.tar.xz'), 'nixos-unstable');
     assert.equal(gitRefOf('https://example.com/x.tar.gz'), undefined);
@@ -131,5 +144,16 @@ describe('runtime values', () => {
     assert.equal(nixeryHost('https://nixery.dev'), 'must start with a registry host such as nixery.dev or nixery.internal:5000 (no scheme, no tag)');
     assert.equal(imageRepository('localhost:5000/scripts'), undefined);
     assert.match(imageRepository('ghcr.io/Acme/x') ?? '', /path component 'Acme'/);
+  });
+
+  it('a Nixery host must read as a host (a dot, a port or localhost), not as a Docker Hub path', async () => {
+    for (const ok of ['nixery.dev', 'nixery:5000', 'localhost', 'localhost/shell', 'nixery.nixery.svc:80/arm64']) assert.equal(nixeryHost(ok), undefined, ok);
+    for (const bad of ['nixery', 'nixery/shell']) assert.match(nixeryHost(bad) ?? '', /has no registry host: 'nixery' has no '\.', ':port' or localhost, so the image would be looked up on Docker Hub/, bad);
+    const flag = await render(`#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\n${PIN}`, ['--runtime', 'nixery=nixery']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /the Nixery host 'nixery' has no registry host/);
+    const setting = await render(`#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\n${PIN}`, [], 'defaults:\n  runtime: nixery\n  nixery: nixery\n');
+    assert.equal(setting.code, 1);
+    assert.match(setting.stderr, /^nixpod\.yaml:3:\d+: error: .*has no registry host/m);
   });
 });

@@ -4,6 +4,7 @@ import { runCli, script, tempTree } from '../helpers/cli.js';
 import { getJson, kubeSkip, newNamespace, realKube, setPodStatus, finishedStatus, type RealKube } from '../helpers/real-kube.js';
 
 type Pod = { metadata: { name: string }; spec: { containers: { image: string; command?: string[]; args?: string[] }[]; volumes?: unknown[] } };
+const REV = '0123456789abcdef0123456789abcdef01234567';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The Nixery and prebuilt-image runtimes on a real kube-apiserver: what is applied, pruned and run. */
@@ -12,7 +13,7 @@ describe('real kube-apiserver: runtimes', { skip: kubeSkip }, () => {
   let dir: string;
   before(() => {
     k = realKube();
-    dir = tempTree({ '.git/HEAD': '', 'a.sh': script('#! nix-shell -i bash -p jq', 'echo hi\n') });
+    dir = tempTree({ '.git/HEAD': '', 'a.sh': script('#! nix-shell -i bash -p jq', 'echo hi\n'), 'n.sh': `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/${REV}.tar.gz\necho hi\n` });
   });
   const nixpod = (ns: string, ...args: string[]) => runCli([args[0] as string, '--kubeconfig', k.kubeconfig, '-n', ns, ...args.slice(1)], dir, { HOME: dir });
   const objects = (ns: string, what: string) => getJson<{ items: Pod[] }>(k.kubeconfig, ['-n', ns, what, '-l', 'app.kubernetes.io/managed-by=nixpod']).items;
@@ -37,13 +38,14 @@ describe('real kube-apiserver: runtimes', { skip: kubeSkip }, () => {
     assert.equal((await nixpod(ns, 'diff', '--prune', '--runtime', 'image=registry.example/acme/scripts', 'a.sh')).code, 0);
   });
 
-  it('runtime nixery: the Pod runs bash from HOST/<packages>/bashinteractive:<the pinned tag>', async () => {
+  it('runtime nixery: the Pod runs bash from HOST/<packages>/bashinteractive:<the pinned commit>', async () => {
     const ns = newNamespace(k.kubeconfig, 'rt');
-    const r = await nixpod(ns, 'apply', '--runtime', 'nixery=nixery.example', 'a.sh');
+    // A tag pin (refs/tags/24.11, as a.sh has) cannot be served by Nixery (nixery-pin): the pin is a commit.
+    const r = await nixpod(ns, 'apply', '--runtime', 'nixery=nixery.example', 'n.sh');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(objects(ns, 'configmaps').length, 1);
     const c = objects(ns, 'pods')[0]?.spec.containers[0];
-    assert.match(c?.image ?? '', /^nixery\.example\/jq\/bashinteractive:24\.11$/);
+    assert.equal(c?.image, `nixery.example/jq/bashinteractive:${REV}`);
     assert.equal(c?.command?.[0], '/bin/bash');
   });
 

@@ -99,6 +99,11 @@ function tagFor(script: CheckedScript, out: Finding[]): string {
   const ref = gitRefOf(source.value);
   const at: Position = source.kind === 'pin' ? source.word : { line: 1, col: 1 };
   const where = source.kind === 'pin' ? '' : ` (the nixpkgs setting, ${source.at.path}:${source.at.line}:${source.at.col})`;
+  if (ref?.startsWith('refs/tags/')) {
+    const msg = `nixpkgs '${source.value}'${where}: Nixery passes the image tag to fetchGit as ref '${ref.slice('refs/tags/'.length)}', which git reads as a branch, so a tag pin cannot be served`;
+    out.push(finding(at, 'error', 'nixery-pin', msg, "pin the tag's commit: https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz (git rev-parse 'TAG^{commit}'), or use runtime: image"));
+    return 'latest';
+  }
   if (ref === undefined || !isTag(ref)) {
     out.push(finding(at, 'error', 'nixery-pin', `nixpkgs '${source.value}'${where}: Nixery selects nixpkgs by a git ref in the image tag, and this pin names none`, 'pin a commit: https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz (or channel:nixos-24.11), or use runtime: image'));
     return 'latest';
@@ -106,10 +111,15 @@ function tagFor(script: CheckedScript, out: Finding[]): string {
   return ref;
 }
 
-/** The git ref a nixpkgs pin names: GitHub archive URLs of NixOS/nixpkgs, `channel:NAME` and nixos.org channel URLs (channels are branches of NixOS/nixpkgs). */
+/**
+ * The git ref a nixpkgs pin names: GitHub archive URLs of NixOS/nixpkgs (owner
+ * and repository as GitHub reads them, case-blind; .tar.gz or .zip),
+ * `channel:NAME` and nixos.org channel URLs (channels are branches of
+ * NixOS/nixpkgs). A tag stays `refs/tags/NAME`: Nixery cannot serve it (see tagFor).
+ */
 export function gitRefOf(pin: string): string | undefined {
-  const gh = /^https:\/\/(?:github\.com\/NixOS\/nixpkgs\/(?:archive|tarball)|codeload\.github\.com\/NixOS\/nixpkgs\/tar\.gz)\/(.+?)(?:\.tar\.gz)?$/.exec(pin);
-  if (gh) return gh[1]?.replace(/^refs\/(heads|tags)\//, '');
+  const gh = /^https:\/\/(?:github\.com\/nixos\/nixpkgs\/(?:archive|tarball|zipball)|codeload\.github\.com\/nixos\/nixpkgs\/(?:tar\.gz|zip))\/(.+?)(?:\.tar\.gz|\.zip)?$/i.exec(pin);
+  if (gh) return gh[1]?.replace(/^refs\/heads\//, '');
   const ch = /^channel:([A-Za-z0-9._-]+)$/.exec(pin) ?? /^https:\/\/(?:nixos\.org|channels\.nixos\.org)\/(?:channels\/)?([A-Za-z0-9._-]+)\/nixexprs\.tar\.xz$/.exec(pin);
   return ch?.[1];
 }

@@ -24,6 +24,8 @@ export const isTag = (s: string): boolean => TAG.test(s);
 export function nixeryHost(v: string): string | undefined {
   const [domain = '', ...path] = v.split('/');
   if (!DOMAIN.test(domain)) return "must start with a registry host such as nixery.dev or nixery.internal:5000 (no scheme, no tag)";
+  // As distribution/reference reads a name: a first part without '.', ':' or `localhost` is a Docker Hub path, not a host.
+  if (!/[.:]/.test(domain) && domain !== 'localhost') return `has no registry host: '${domain}' has no '.', ':port' or localhost, so the image would be looked up on Docker Hub (write nixery.dev, ${domain}.svc.cluster.local or ${domain}:5000)`;
   const bad = path.find((p) => !isPathComponent(p));
   if (bad !== undefined) return `has the path component '${bad}', which an image name cannot have (lowercase letters, digits, and . _ __ - between them)`;
   return v.length > NAME_MAX - 2 ? `is longer than an image name may be (${NAME_MAX})` : undefined;
