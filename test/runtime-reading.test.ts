@@ -55,3 +55,30 @@ describe('--nix-version: the help says what the code does', () => {
     assert.match(text, /--nix-version <version> .*default: the nixVersion setting, else the image tag nixos\/nix:X\.Y\.Z, else current Nix/);
   });
 });
+
+describe('--pure on runtime nixery or image: PATH has the -p packages only', () => {
+  const PURE = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash --pure -p jq\n#! nix-shell -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/0123456789abcdef0123456789abcdef01234567.tar.gz\nls | grep x\n';
+  const WARNING = /^s\.sh:2:22: warning: --pure on runtime (nixery|image): PATH is \/bin, with the -p packages only; nix-shell --pure also has stdenv's coreutils, findutils, .*, so ls, sed, grep and the like are missing \[runtime-pure-path\]$/m;
+
+  it('warns in check (runtime setting), render (--runtime) and nixpod image; not on nix-shell', async () => {
+    const dir = tempTree({ 's.sh': PURE });
+    assert.doesNotMatch((await runCli(['check', 's.sh'], dir)).stdout, /runtime-pure-path/);
+    const render = await runCli(['render', 's.sh', '--runtime', 'nixery=nixery.example'], dir);
+    assert.equal(render.code, 0, render.stderr);
+    assert.match(render.stderr, WARNING);
+    assert.match(render.stderr, /hint: add what the script calls to -p \(e\.g\. -p coreutils findutils diffutils\), or drop --pure/);
+    const image = await runCli(['image', 's.sh', '-o', 'out', '--registry', 'reg.example/s'], dir);
+    assert.equal(image.code, 0, image.stderr);
+    assert.match(image.stderr, WARNING);
+    writeFileSync(join(dir, 'nixpod.yaml'), 'defaults:\n  runtime: image\n  registry: reg.example/s\n');
+    assert.match((await runCli(['check', 's.sh'], dir)).stdout, WARNING);
+  });
+
+  it('names only the tools the -p words lack, and is quiet when all are there', async () => {
+    const some = tempTree({ 's.sh': PURE.replace('-p jq', '-p jq coreutils gnugrep') });
+    const r = await runCli(['render', 's.sh', '--runtime', 'nixery=nixery.example'], some);
+    assert.match(r.stderr, /stdenv's findutils, diffutils, gnused, gawk,/);
+    const all = tempTree({ 's.sh': PURE.replace('-p jq', '-p jq coreutils findutils diffutils gnused gnugrep gawk gnutar gzip bzip2 xz gnumake patch') });
+    assert.doesNotMatch((await runCli(['render', 's.sh', '--runtime', 'nixery=nixery.example'], all)).stderr, /runtime-pure-path/);
+  });
+});

@@ -7,6 +7,7 @@ import { isLegacy } from '../shebang/nix-version.js';
 import { checkCommand } from './command-rules.js';
 import { checkFlake } from './flake-rules.js';
 import { compareReadings, podNix } from './nix-version-rules.js';
+import { checkPurePath } from '../runtime/pure-path.js';
 import { checkPackages, checkQuoting } from './package-rules.js';
 import { checkSource } from './source-rules.js';
 import { checkExpressions } from './expr-rules.js';
@@ -100,6 +101,7 @@ export function checkScript(input: ScriptInput): CheckedScript {
   if (settings.settings.settings.nixpkgs !== undefined) all = all.filter((f) => f.rule !== 'unpinned-nixpkgs');
   // nixConfig's flake-registry gives the Pod's nix the user's own registry, which nixpod cannot read: its ids are not ours to judge.
   if (settings.settings.settings.nixConfig['flake-registry'] !== undefined) all = all.filter((f) => f.rule !== 'unknown-flake-id');
+  if (!model.error) all = all.concat(checkPurePath(model, input.runtime ?? settings.settings.settings.runtime ?? 'nix-shell'));
   return { ...base, bundle, settings: settings.settings, diagnostics: [...withPath(input.path, dedupe(all)), ...settings.diagnostics], skipped: false };
 }
 
