@@ -111,8 +111,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .command('image')
     .description('write per script a Nix expression that builds its image (dockerTools.streamLayeredImage), for runtime image')
     .argument('<paths...>', 'script files or folders')
-    .requiredOption('-o, --output-dir <dir>', 'write <dir>/<name>.nix and <dir>/<name>/ (the script and its files) per script')
-    .option('--registry <repo>', 'the repository the images are pushed to (default: the registry setting)', registryArg)
+    .requiredOption('-o, --output-dir <dir>', 'write <dir>/<name>.nix and <dir>/<name>/ (the script and its files) per script; only entries nixpod image wrote are replaced')
+    .option('--registry <repo>', 'the repository the images are pushed to (default: the registry setting; one of them is needed)', registryArg)
     .option(...CONFIG_FLAG)
     .action(async (paths: string[], o: { outputDir: string; registry?: string; config?: string }) => {
       const { runImage } = await import('./commands/image.js');
