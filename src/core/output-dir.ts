@@ -57,9 +57,13 @@ export function planOutput(manifests: readonly OutputFile[], existing: ReadonlyM
   return plan;
 }
 
-/** A file where a manifest goes that nixpod did not write (the text it would write now counts as its own: a custom template may label differently). */
+/**
+ * A file where a manifest goes that nixpod did not write. The text it would
+ * write now counts as its own, and is the cheaper test (no YAML parse) for the
+ * usual re-render of unchanged scripts.
+ */
 function isForeignAt(m: OutputFile, text: string | undefined): boolean {
-  return text !== undefined && !isNixpodManifest(m.name, text) && text !== textOf(m);
+  return text !== undefined && text !== textOf(m) && !isNixpodManifest(m.name, text);
 }
 
 /** How DIR differs from the plan, file by file (sorted by name), and how many files are already as they would be written. */
