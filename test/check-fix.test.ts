@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -65,6 +66,23 @@ describe('nixpod check --fix', () => {
     assert.match(json.stderr, /q\.py:2:28: fixed: /);
     const clean = await runCli(['check', '--fix', '--dry-run', 'q.py'], dir, {});
     assert.deepEqual([clean.code, clean.stdout, clean.stderr.split('\n')[0]], [0, '', 'nothing to fix']);
+  });
+
+  it('--dry-run patches apply with the real patch -p1 and git apply: a path with a space, no final newline', async () => {
+    const files = { 'my dir/q 1.py': QUOTED.replace(/\n$/, ''), 'c.sh': CRLF.replace(/\r\n$/, '') };
+    const dir = tempTree(files);
+    const patch = await runCli(['check', '--fix', '--dry-run', '.'], dir, {});
+    assert.equal(patch.code, 1, patch.stderr);
+    assert.match(patch.stdout, /^--- a\/my dir\/q 1\.py\t\n\+\+\+ b\/my dir\/q 1\.py\t$/m);
+    assert.match(patch.stdout, /^\\ No newline at end of file$/m);
+    const fixed = tempTree(files);
+    assert.equal((await runCli(['check', '--fix', '.'], fixed, {})).code, 0);
+    for (const argv of [['patch', '-p1', '--batch', '--silent'], ['git', 'apply', '-p1', '-']]) {
+      const copy = tempTree(files);
+      const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: copy, input: patch.stdout, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${argv[0]}: ${r.stdout}${r.stderr}`);
+      for (const f of Object.keys(files)) assert.equal(read(copy, f), read(fixed, f), `${argv[0]}: ${f}`);
+    }
   });
 
   it('leaves alone a file nix-shell stops on, and says why', async () => {
