@@ -27,7 +27,7 @@ const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 /** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
 const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`] as const;
-const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: pod)').choices(['pod', 'job', 'cronjob']);
+const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: the kind they set, else pod)').choices(['pod', 'job', 'cronjob']);
 
 
 const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;
