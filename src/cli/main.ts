@@ -128,7 +128,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .addOption(kindOption())
     .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
-    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
+    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout; apply the folder with kubectl apply -k <dir> (for kubectl apply -f, add --no-kustomization)')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
     .option('--no-kustomization', 'with -o: write no kustomization.yaml (and remove nixpod\'s earlier one), so that kubectl apply -f <dir> takes the folder')
