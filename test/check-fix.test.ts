@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, linkSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tempTree } from './helpers/cli.js';
@@ -67,6 +68,23 @@ describe('nixpod check --fix', () => {
     assert.deepEqual([clean.code, clean.stdout, clean.stderr.split('\n')[0]], [0, '', 'nothing to fix']);
   });
 
+  it('--dry-run patches apply with the real patch -p1 and git apply: a path with a space, no final newline', async () => {
+    const files = { 'my dir/q 1.py': QUOTED.replace(/\n$/, ''), 'c.sh': CRLF.replace(/\r\n$/, '') };
+    const dir = tempTree(files);
+    const patch = await runCli(['check', '--fix', '--dry-run', '.'], dir, {});
+    assert.equal(patch.code, 1, patch.stderr);
+    assert.match(patch.stdout, /^--- a\/my dir\/q 1\.py\t\n\+\+\+ b\/my dir\/q 1\.py\t$/m);
+    assert.match(patch.stdout, /^\\ No newline at end of file$/m);
+    const fixed = tempTree(files);
+    assert.equal((await runCli(['check', '--fix', '.'], fixed, {})).code, 0);
+    for (const argv of [['patch', '-p1', '--batch', '--silent'], ['git', 'apply', '-p1', '-']]) {
+      const copy = tempTree(files);
+      const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: copy, input: patch.stdout, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${argv[0]}: ${r.stdout}${r.stderr}`);
+      for (const f of Object.keys(files)) assert.equal(read(copy, f), read(fixed, f), `${argv[0]}: ${f}`);
+    }
+  });
+
   it('leaves alone a file nix-shell stops on, and says why', async () => {
     const dir = tempTree({ 'b.sh': BROKEN });
     const r = await runCli(['check', '--fix', 'b.sh'], dir, {});
@@ -90,7 +108,55 @@ describe('nixpod check --fix', () => {
     }
     const spaced = await runCli(['check', '--fix', '--nixpkgs-pin', 'a b', 'link.py'], dir, {});
     assert.equal(spaced.code, 2);
-    assert.match(spaced.stderr, /--nixpkgs-pin 'a b' is not a URL or path/);
+    assert.match(spaced.stderr, /--nixpkgs-pin 'a b' is not an http\(s\) URL, channel:NAME or config/);
+  });
+
+  it('--nixpkgs-pin takes an http(s) URL, channel:NAME or config, and nothing that would be a new finding', async () => {
+    for (const pin of ['notaurl', './rel', '/abs', 'file:///nix/nixpkgs', 'ftp://example.org/n.tar.gz', 'https://', 'channel:', '']) {
+      const dir = tempTree({ 'u.sh': UNPINNED });
+      const r = await runCli(['check', '--fix', '--nixpkgs-pin', pin, 'u.sh'], dir, {});
+      assert.equal(r.code, 2, `${pin}: ${r.stderr}`);
+      assert.equal(r.stderr.split('\n')[0], `nixpod: error: --nixpkgs-pin '${pin}' is not an http(s) URL, channel:NAME or config`);
+      assert.equal(read(dir, 'u.sh'), UNPINNED, pin);
+    }
+    for (const pin of ['channel:nixos-24.11', 'http://example.org/nixpkgs.tar.gz']) {
+      const dir = tempTree({ 'u.sh': UNPINNED });
+      const r = await runCli(['check', '--fix', '--nixpkgs-pin', pin, 'u.sh'], dir, {});
+      assert.equal(r.code, 0, `${pin}: ${r.stdout}${r.stderr}`);
+      assert.match(read(dir, 'u.sh'), new RegExp(`-I nixpkgs=${pin.replace(/[.]/g, '\\.')} `));
+    }
+  });
+
+  it('--dry-run with --format json, sarif or github is a usage error: stdout would hold a diff', async () => {
+    const dir = tempTree({ 'q.py': QUOTED });
+    for (const format of ['json', 'sarif', 'github']) {
+      const r = await runCli(['check', '--fix', '--dry-run', '--format', format, 'q.py'], dir, {});
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^nixpod: error: --dry-run prints a diff, not --format ${format}: give one of them\n {2}hint: `));
+    }
+    assert.equal((await runCli(['check', '--fix', '--dry-run', '--format', 'text', 'q.py'], dir, {})).code, 1);
+  });
+
+  it('leaves a read-only file and a file with hard links alone, and says why', async () => {
+    const dir = tempTree({ 'ro.py': QUOTED, 'hl.py': QUOTED, 'ok.py': QUOTED });
+    chmodSync(join(dir, 'ro.py'), 0o444);
+    linkSync(join(dir, 'hl.py'), join(dir, 'other-name.txt'));
+    const inode = statSync(join(dir, 'hl.py')).ino;
+    for (const dry of [['--dry-run'], []]) {
+      const r = await runCli(['check', '--fix', ...dry, '.'], dir, {});
+      // What is left is warnings: the exit code is check's (1 with --dry-run while ok.py would change).
+      assert.equal(r.code, dry.length, r.stderr);
+      assert.match(r.stderr, /^ro\.py: not fixed: it is read-only \(mode 0444\): make it writable first \(chmod u\+w\), then run again$/m);
+      assert.match(r.stderr, /^hl\.py: not fixed: it has 2 hard links: the others would keep the old text; /m);
+      assert.doesNotMatch(r.stdout, /[ab]\/(ro|hl)\.py/, 'no diff for files left alone');
+    }
+    assert.equal(read(dir, 'ro.py'), QUOTED);
+    assert.equal(statSync(join(dir, 'ro.py')).mode & 0o777, 0o444);
+    assert.equal(read(dir, 'hl.py'), QUOTED);
+    assert.equal(statSync(join(dir, 'hl.py')).ino, inode, 'the link is not split');
+    assert.equal(statSync(join(dir, 'hl.py')).nlink, 2);
+    assert.doesNotMatch(read(dir, 'ok.py'), /'/, 'the others are fixed');
   });
 
   it('replaces nothing when the file changed after it was read', async () => {

@@ -90,6 +90,58 @@ describe('render -o DIR: a kustomization and no leftovers', () => {
     assert.doesNotMatch(r.stderr, /leave out/);
   });
 
+  it('--no-kustomization: no kustomization.yaml, nixpod\'s earlier one removed, a foreign one left alone', async () => {
+    const dir = tempTree({ 's/a.sh': A });
+    assert.equal((await runCli(['render', '-o', 'out', 's'], dir)).code, 0);
+    const r = await runCli(['render', '-o', 'out', '--no-kustomization', 's'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "wrote 1 file to out; removed nixpod's earlier kustomization.yaml (--no-kustomization)\n");
+    assert.deepEqual(ls(join(dir, 'out')), ['a-sh.yaml']);
+    assert.equal((await runCli(['render', '-o', 'out', '--no-kustomization', '--check', 's'], dir)).code, 0);
+    // With the default, the check asks for the kustomization back.
+    const check = await runCli(['render', '-o', 'out', '--check', 's'], dir);
+    assert.equal([check.code, check.stdout].join(' '), `${EXIT.problems} missing  out/kustomization.yaml\n`);
+    writeFileSync(join(dir, 'out/kustomization.yaml'), 'resources: []\n');
+    const foreign = await runCli(['render', '-o', 'out', '--no-kustomization', 's'], dir);
+    assert.equal(foreign.stderr, 'wrote 1 file to out\n');
+    assert.equal(read(dir, 'out/kustomization.yaml'), 'resources: []\n');
+    const noDir = await runCli(['render', '--no-kustomization', 's'], dir);
+    assert.equal(noDir.code, EXIT.usage);
+    assert.match(noDir.stderr, /--no-kustomization is about the folder written by -o DIR/);
+  });
+
+  it('files labelled as nixpod\'s under names or kinds it never writes are not its own: left alone', async () => {
+    const dir = tempTree({ 's/a.sh': A, 's/b.sh': B });
+    assert.equal((await runCli(['render', '-o', 'out', 's'], dir)).code, 0);
+    const b = read(dir, 'out/b-sh.yaml');
+    const mislabelled = b.replaceAll('kind: Pod', 'kind: Deployment');
+    const copies = { '.b-sh.yaml': b, 'B-SH.yaml': b, 'b-sh.yml': b, 'b-sh.YAML': b, 'b_sh.yaml': b, 'copy.yaml': b, 'b-sh.json': mislabelled };
+    for (const [f, text] of Object.entries(copies)) writeFileSync(join(dir, 'out', f), text);
+    rmSync(join(dir, 's/b.sh'));
+    const r = await runCli(['render', '-o', 'out', 's'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /removed 1 file no script renders any more: b-sh\.yaml\n$/);
+    assert.deepEqual(ls(join(dir, 'out')), [...Object.keys(copies), 'a-sh.yaml', 'kustomization.yaml'].sort());
+  });
+
+  it('a file nixpod did not write where a manifest goes: refused (exit 2), named, nothing written; --check says so too', async () => {
+    const dir = tempTree({ 's/a.sh': A, 's/b.sh': B, 'out/b-sh.yaml': FOREIGN });
+    const r = await runCli(['render', '-o', 'out', 's'], dir);
+    assert.equal(r.code, EXIT.usage);
+    assert.equal(r.stderr, 'nixpod: error: cannot write out/b-sh.yaml: a file nixpod did not write is in the way (not a manifest of the script with that name, labelled app.kubernetes.io/managed-by: nixpod)\n  hint: move it out of out (or render to another folder), then run again\n');
+    assert.deepEqual(ls(join(dir, 'out')), ['b-sh.yaml']);
+    assert.equal(read(dir, 'out/b-sh.yaml'), FOREIGN);
+    const check = await runCli(['render', '-o', 'out', '--check', 's'], dir);
+    assert.equal(check.code, EXIT.usage);
+    assert.equal(check.stdout, '');
+    assert.match(check.stderr, /^nixpod: error: cannot write out\/b-sh\.yaml: a file nixpod did not write is in the way/);
+    // Moved away, the render goes through; its own file is then replaced without a word.
+    rmSync(join(dir, 'out/b-sh.yaml'));
+    assert.equal((await runCli(['render', '-o', 'out', 's'], dir)).code, 0);
+    writeFileSync(join(dir, 's/b.sh'), B + 'echo changed\n');
+    assert.equal((await runCli(['render', '-o', 'out', 's'], dir)).code, 0);
+  });
+
   it('a failed write leaves the folder as it was, the files it would have removed included', async () => {
     const dir = tempTree({ 's/a.sh': A, 's/b.sh': B });
     assert.equal((await runCli(['render', '-o', 'out', 's'], dir)).code, 0);
@@ -201,19 +253,37 @@ describe('render -o DIR --check', () => {
 });
 
 describe('core: ownership, plan and comparison', () => {
-  const nixpodDoc = (name: string): string => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {"app.kubernetes.io/managed-by":"nixpod"}\n`;
+  const nixpodDoc = (name: string, kind = 'ConfigMap', script = 'a'): string =>
+    `---\napiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  labels: {"app.kubernetes.io/managed-by":"nixpod","nixpod.dev/script":"${script}"}\n`;
   it('a file is nixpod\'s only when every object in it carries the managed-by label', () => {
-    assert.equal(isNixpodManifest(nixpodDoc('a') + nixpodDoc('b')), true);
-    assert.equal(isNixpodManifest(nixpodDoc('a') + '---\n' + FOREIGN), false);
-    assert.equal(isNixpodManifest(FOREIGN), false);
-    assert.equal(isNixpodManifest('# app.kubernetes.io/managed-by: nixpod\n'), false);
-    assert.equal(isNixpodManifest('app.kubernetes.io/managed-by: nixpod\n'), false);
-    assert.equal(isNixpodManifest(nixpodDoc('a') + 'key: [unclosed\n'), false);
-    assert.equal(isNixpodManifest(JSON.stringify({ kind: 'List', items: [{ metadata: { labels: { 'app.kubernetes.io/managed-by': 'nixpod' } } }] })), true);
-    assert.equal(isNixpodManifest(JSON.stringify({ kind: 'List', items: [] })), false);
+    assert.equal(isNixpodManifest('a.yaml', nixpodDoc('a') + nixpodDoc('b', 'Pod')), true);
+    assert.equal(isNixpodManifest('a.yaml', nixpodDoc('a') + '---\n' + FOREIGN), false);
+    assert.equal(isNixpodManifest('a.yaml', FOREIGN), false);
+    assert.equal(isNixpodManifest('a.yaml', '# app.kubernetes.io/managed-by: nixpod nixpod.dev/script\n'), false);
+    assert.equal(isNixpodManifest('a.yaml', 'app.kubernetes.io/managed-by: nixpod\nnixpod.dev/script: a\n'), false);
+    assert.equal(isNixpodManifest('a.yaml', nixpodDoc('a') + 'key: [unclosed\n'), false);
+    const list = (labels: Record<string, string>, kind = 'Job'): string => JSON.stringify({ kind: 'List', items: [{ kind, metadata: { labels } }] });
+    assert.equal(isNixpodManifest('a.yaml', list({ 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': 'a' })), true);
+    assert.equal(isNixpodManifest('a.json', list({ 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': 'a' }, 'CronJob')), true);
+    assert.equal(isNixpodManifest('a.yaml', JSON.stringify({ kind: 'List', items: [] })), false);
+  });
+  it('a file is nixpod\'s only under a name it writes, of kinds it renders, labelled with the script the name says', () => {
+    const doc = nixpodDoc('x', 'ConfigMap', 'web');
+    assert.equal(isNixpodManifest('web.yaml', doc), true);
+    assert.equal(isNixpodManifest('web.json', doc), true);
+    // Names nixpod never writes: another extension, case, a dot-file, a base that is no DNS label.
+    for (const name of ['web.yml', 'web.YAML', 'Web.yaml', '.web.yaml', 'web.txt', 'we_b.yaml', '-web.yaml', 'web-.yaml', 'a.b.yaml', `${'a'.repeat(64)}.yaml`]) {
+      assert.equal(isNixpodManifest(name, doc), false, name);
+    }
+    assert.equal(isNixpodManifest(`${'a'.repeat(63)}.yaml`, nixpodDoc('x', 'Pod', 'a'.repeat(63))), true);
+    // The script label must name this file's script.
+    assert.equal(isNixpodManifest('other.yaml', doc), false);
+    assert.equal(isNixpodManifest('web.yaml', doc.replace(',"nixpod.dev/script":"web"', '')), false);
+    // Kinds nixpod does not render, even labelled as its own.
+    for (const kind of ['Deployment', 'Secret', 'Service', 'List']) assert.equal(isNixpodManifest('web.yaml', doc + nixpodDoc('y', kind, 'web')), false, kind);
   });
   it('the plan writes the kustomization last-sorted-independent and removes own leftovers only', () => {
-    const existing = new Map([['old.yaml', nixpodDoc('old')], ['web.yaml', FOREIGN], ['kustomization.yaml', renderKustomization(['old.yaml'])]]);
+    const existing = new Map([['old.yaml', nixpodDoc('old', 'Pod', 'old')], ['web.yaml', FOREIGN], ['kustomization.yaml', renderKustomization(['old.yaml'])]]);
     const plan = planOutput([{ name: 'b.yaml', content: 'B' }, { name: 'a.yaml', content: 'A' }], existing);
     assert.deepEqual(plan.write.map((f) => f.name), ['b.yaml', 'a.yaml', 'kustomization.yaml']);
     assert.equal(plan.write[2]?.content, renderKustomization(['a.yaml', 'b.yaml']));
@@ -228,6 +298,18 @@ describe('core: ownership, plan and comparison', () => {
     assert.deepEqual(plan.write.map((f) => f.name), ['a.yaml']);
     assert.deepEqual(plan.remove, ['kustomization.yaml']);
     assert.deepEqual(plan.foreignKustomization, { name: 'Kustomization', unlisted: ['a.yaml'] });
+  });
+  it('without a kustomization: none is written, nixpod\'s earlier one goes, a foreign one stays and is not reported', () => {
+    const plan = planOutput([{ name: 'a.yaml', content: 'A' }], new Map([['kustomization.yaml', renderKustomization([])]]), { kustomization: false });
+    assert.deepEqual(plan.write.map((f) => f.name), ['a.yaml']);
+    assert.deepEqual(plan.remove, ['kustomization.yaml']);
+    const foreign = planOutput([{ name: 'a.yaml', content: 'A' }], new Map([['kustomization.yaml', 'resources: []\n']]), { kustomization: false });
+    assert.deepEqual([foreign.remove, foreign.foreignKustomization], [[], undefined]);
+  });
+  it('a planned name holding a file nixpod did not write is a conflict; its own file, or the very text it would write, is not', () => {
+    const existing = new Map([['a.yaml', FOREIGN], ['b.yaml', nixpodDoc('b', 'Pod', 'b')], ['c.yaml', 'C'], ['d.yaml', nixpodDoc('d', 'Pod', 'other')]]);
+    const plan = planOutput(['d', 'c', 'b', 'a'].map((n) => ({ name: `${n}.yaml`, content: n.toUpperCase() })), existing);
+    assert.deepEqual(plan.conflicts, ['a.yaml', 'd.yaml']);
   });
   it('names that YAML would read otherwise are quoted; an unreadable kustomization is said to be one', () => {
     assert.match(renderKustomization(['a.yaml', 'x: y.yaml']), /\n {2}- a\.yaml\n {2}- "x: y\.yaml"\n$/);

@@ -20,8 +20,9 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['List those of a nixpkgs checkout', 'index --nixpkgs ~/src/nixpkgs -o packages.json'],
   ],
   render: [
-    ['Print the ConfigMap and Pod of one script', 'render scripts/backup.sh'],
+    ['Print the ConfigMap and CronJob of one script', 'render scripts/backup-postgres.sh'],
     ['Write one file per script, as Jobs in namespace batch', 'render --kind job -n batch -o manifests/ scripts/'],
+    ['The same folder without kustomization.yaml, for kubectl apply -f manifests/', 'render --no-kustomization -o manifests/ scripts/'],
     ['Hand them to kubectl', 'render scripts/ | kubectl apply -f -'],
   ],
   apply: [
@@ -35,8 +36,8 @@ const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ['In namespace batch, with what apply --prune would delete', 'diff --prune -n batch scripts/'],
   ],
   run: [
-    ['Run a script in the cluster with two arguments, and exit with its exit code', 'run scripts/report.sh -- --since 2024-01-01'],
-    ['Keep its ConfigMap and Pod afterwards, to look at them', 'run --keep -n scratch scripts/report.sh'],
+    ['Run a script in the cluster with two arguments, and exit with its exit code', 'run scripts/tls-expiry.sh -- nixos.org kubernetes.io'],
+    ['Keep its ConfigMap and Pod afterwards, to look at them', 'run --keep -n scratch scripts/cluster-report.sh'],
   ],
   completion: [
     ['bash: load it now (add this line to ~/.bashrc for every shell)', 'source <(nixpod completion bash)'],
@@ -69,6 +70,11 @@ export function polishHelp(program: Command, name: string): void {
       }
     }
   }
+}
+
+/** Every example's command line, by command: the test that the files they name exist reads this. */
+export function exampleLines(): { command: string; args: string }[] {
+  return Object.entries(EXAMPLES).flatMap(([command, list]) => list.map(([, args]) => ({ command, args })));
 }
 
 /** Every command with examples: the test that each command has some reads this. */

@@ -27,7 +27,7 @@ const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 /** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
 const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`] as const;
-const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: pod)').choices(['pod', 'job', 'cronjob']);
+const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: the kind they set, else pod)').choices(['pod', 'job', 'cronjob']);
 
 
 const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;
@@ -128,16 +128,18 @@ function buildProgram(io: CliIo, setCode: (code: number) => void, name: string):
     .addOption(kindOption())
     .option(...RUNTIME_FLAG)
     .option('--templates <dir>', 'folder with templates (configmap, pod, job, cronjob, pod-spec .yaml.hbs) overriding the built-in ones')
-    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout')
+    .option('-o, --output-dir <dir>', 'write <dir>/<name>.yaml per script and a kustomization.yaml listing them (removing nixpod\'s files of scripts that are gone) instead of one stream on stdout; apply the folder with kubectl apply -k <dir> (for kubectl apply -f, add --no-kustomization)')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--check', 'with -o: write nothing, list the files of <dir> that differ from what would be written, exit 1 if any (for CI)')
+    .option('--no-kustomization', 'with -o: write no kustomization.yaml (and remove nixpod\'s earlier one), so that kubectl apply -f <dir> takes the folder')
     .option(...CONFIG_FLAG)
     .option(...QUIET_FLAG)
     .option(...NIX_VERSION_FLAG)
-    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean; quiet?: boolean; nixVersion?: string }) => {
+    .action(async (paths: string[], o: { namespace?: string; image?: string; kind?: WorkloadKind; runtime?: RuntimeFlag; templates?: string; outputDir?: string; format: 'yaml' | 'json'; config?: string; check?: boolean; kustomization: boolean; quiet?: boolean; nixVersion?: string }) => {
       if (o.check && o.outputDir === undefined) throw new UsageError('--check compares a folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --check');
+      if (!o.kustomization && o.outputDir === undefined) throw new UsageError('--no-kustomization is about the folder written by -o DIR: give -o DIR', 'run nixpod render -o DIR --no-kustomization');
       const { runRender } = await import('./commands/render.js');
-      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check, quiet: o.quiet === true, nixVersion: o.nixVersion };
+      const opts = { paths, namespace: o.namespace ?? null, image: o.image, kind: o.kind, runtime: o.runtime, templates: o.templates, outputDir: o.outputDir, format: o.format, config: o.config, check: o.check, kustomization: o.kustomization, quiet: o.quiet === true, nixVersion: o.nixVersion };
       setCode(await runRender(opts, io));
     });
   const apply = program

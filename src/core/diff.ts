@@ -1,18 +1,26 @@
+const NO_EOL = '\\ No newline at end of file\n';
+
 /**
  * A unified diff (`diff -u`) of two texts, by lines, with 3 lines of context:
  * Myers' O(ND) algorithm in linear space, so large scripts stay cheap in time and memory.
+ * It is what GNU diff prints, so that `patch -p1` and `git apply` take it: a
+ * last line without a newline differs from the same line with one and is
+ * followed by `\ No newline at end of file`, and labels are spelled as
+ * diffLabel says.
  */
 export function unifiedDiff(a: string, b: string, fromLabel: string, toLabel: string, context = 3): string {
   const x = splitLines(a);
   const y = splitLines(b);
   const ops = myers(x, y);
   if (ops.every((o) => o.op === ' ')) return '';
+  // The op after which the marker goes: the one holding a's (or b's) last line when it lacks its newline.
+  const marked = (o: Op): boolean => (o.op !== '+' && x.noEol && o.ai === x.lines.length - 1) || (o.op !== '-' && y.noEol && o.bi === y.lines.length - 1);
   const hunks: string[] = [];
   let i = 0;
   while (i < ops.length) {
     while (i < ops.length && ops[i]?.op === ' ') i++;
     if (i >= ops.length) break;
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     // Extend while changes are within 2*context of each other.
     for (let j = i; j < ops.length; j++) {
@@ -25,18 +33,42 @@ export function unifiedDiff(a: string, b: string, fromLabel: string, toLabel: st
     const bStart = (slice[0]?.bi ?? 0) + 1;
     const aLen = slice.filter((o) => o.op !== '+').length;
     const bLen = slice.filter((o) => o.op !== '-').length;
-    hunks.push(`@@ -${aLen === 0 ? aStart - 1 : aStart},${aLen} +${bLen === 0 ? bStart - 1 : bStart},${bLen} @@\n${slice.map((o) => `${o.op}${o.line}\n`).join('')}`);
+    hunks.push(`@@ -${aLen === 0 ? aStart - 1 : aStart},${aLen} +${bLen === 0 ? bStart - 1 : bStart},${bLen} @@\n${slice.map((o) => `${o.op}${o.line}\n${marked(o) ? NO_EOL : ''}`).join('')}`);
     i = stop;
-    start = stop;
   }
-  return `--- ${fromLabel}\n+++ ${toLabel}\n${hunks.join('')}`;
+  return `--- ${diffLabel(fromLabel)}\n+++ ${diffLabel(toLabel)}\n${hunks.join('')}`;
 }
 
-function splitLines(s: string): string[] {
-  if (s === '') return [];
+/**
+ * A path as a `---`/`+++` label that patch and git apply read back whole: as
+ * git writes it, C-quoted when it holds a quote, a backslash or a control
+ * character, and followed by a tab when it holds a space (GNU diff's
+ * terminator before the date; both tools cut the name there).
+ */
+export function diffLabel(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/["\\\x00-\x1f\x7f]/.test(path)) return `"${path.replace(/["\\\x00-\x1f\x7f]/g, cEscape)}"`;
+  return path.includes(' ') ? `${path}\t` : path;
+}
+
+const C_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+
+function cEscape(c: string): string {
+  return C_ESCAPES[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+}
+
+/** A text's lines, and whether its last line lacks the newline (then it compares unequal to the same line with one). */
+interface Lines {
+  lines: string[];
+  noEol: boolean;
+}
+
+function splitLines(s: string): Lines {
+  if (s === '') return { lines: [], noEol: false };
   const lines = s.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  const noEol = lines[lines.length - 1] !== '';
+  if (!noEol) lines.pop();
+  return { lines, noEol };
 }
 
 interface Op {
@@ -53,15 +85,19 @@ interface Op {
  * whatever the distance: a new 20,000-line object is a 20,000-line diff, not a
  * 20,000 x 40,000 table.
  */
-function myers(a: readonly string[], b: readonly string[]): Op[] {
+function myers(la: Lines, lb: Lines): Op[] {
+  const { lines: a } = la;
+  const { lines: b } = lb;
   const ids = new Map<string, number>();
   const intern = (l: string): number => {
     let id = ids.get(l);
     if (id === undefined) ids.set(l, (id = ids.size));
     return id;
   };
-  const x = Int32Array.from(a, intern);
-  const y = Int32Array.from(b, intern);
+  // A line never holds '\n': so marked, a last line without its newline has an identity of its own.
+  const keyed = (ls: Lines) => (l: string, i: number): number => intern(ls.noEol && i === ls.lines.length - 1 ? `\n${l}` : l);
+  const x = Int32Array.from(a, keyed(la));
+  const y = Int32Array.from(b, keyed(lb));
   const size = a.length + b.length + 2;
   const ctx: Ctx = { a, b, x, y, vf: new Int32Array(2 * size + 1), vb: new Int32Array(2 * size + 1), off: size, ops: [] };
   solve(ctx, 0, a.length, 0, b.length);

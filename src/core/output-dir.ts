@@ -2,6 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import { isOwnKustomization, KUSTOMIZATION, KUSTOMIZATION_NAMES, renderKustomization, unlistedIn } from './kustomization.js';
 import { MANAGED_BY } from './render/settings-context.js';
 
+const SCRIPT_LABEL = 'nixpod.dev/script';
+
 /** A file `render -o DIR` writes: its name in DIR and its whole text (made when asked, so a large run never holds every text). */
 export interface OutputFile {
   name: string;
@@ -17,6 +19,13 @@ export interface OutputPlan {
   remove: string[];
   /** A kustomization someone else wrote: kept; `unlisted` are the manifests it leaves out (undefined: nixpod cannot read it). */
   foreignKustomization?: { name: string; unlisted: string[] | undefined };
+  /** Names nixpod would write where DIR holds a file it did not write: never overwritten. */
+  conflicts: string[];
+}
+
+export interface PlanOptions {
+  /** false (`--no-kustomization`): no kustomization.yaml, so that `kubectl apply -f DIR` takes every file; nixpod's own earlier one goes. */
+  kustomization?: boolean;
 }
 
 export type OutputState = 'stale' | 'missing' | 'extra';
@@ -33,17 +42,28 @@ export function isCandidate(name: string): boolean {
  * behind would still be applied by `kubectl apply -f DIR`, Argo CD or Flux.
  * `existing` maps the candidate files of DIR (see isCandidate) to their text.
  */
-export function planOutput(manifests: readonly OutputFile[], existing: ReadonlyMap<string, string>): OutputPlan {
-  const foreign = KUSTOMIZATION_NAMES.find((k) => existing.has(k) && !(k === KUSTOMIZATION && isOwnKustomization(existing.get(k) as string)));
-  const write = foreign === undefined ? [...manifests, { name: KUSTOMIZATION, content: renderKustomization(manifests.map((m) => m.name)) }] : [...manifests];
+export function planOutput(manifests: readonly OutputFile[], existing: ReadonlyMap<string, string>, o: PlanOptions = {}): OutputPlan {
+  const withKustomization = o.kustomization !== false;
+  const foreign = withKustomization ? KUSTOMIZATION_NAMES.find((k) => existing.has(k) && !(k === KUSTOMIZATION && isOwnKustomization(existing.get(k) as string))) : undefined;
+  const write = withKustomization && foreign === undefined ? [...manifests, { name: KUSTOMIZATION, content: renderKustomization(manifests.map((m) => m.name)) }] : [...manifests];
   const planned = new Set(write.map((f) => f.name));
   const remove = [...existing]
-    .filter(([name, text]) => !planned.has(name) && (isNixpodManifest(text) || (name === KUSTOMIZATION && isOwnKustomization(text))))
+    .filter(([name, text]) => !planned.has(name) && (isNixpodManifest(name, text) || (name === KUSTOMIZATION && isOwnKustomization(text))))
     .map(([name]) => name)
     .sort(byCodeUnit);
-  const plan: OutputPlan = { write, remove };
+  const conflicts = manifests.filter((m) => isForeignAt(m, existing.get(m.name))).map((m) => m.name).sort(byCodeUnit);
+  const plan: OutputPlan = { write, remove, conflicts };
   if (foreign !== undefined) plan.foreignKustomization = { name: foreign, unlisted: unlistedIn(existing.get(foreign) as string, manifests.map((m) => m.name)) };
   return plan;
+}
+
+/**
+ * A file where a manifest goes that nixpod did not write. The text it would
+ * write now counts as its own, and is the cheaper test (no YAML parse) for the
+ * usual re-render of unchanged scripts.
+ */
+function isForeignAt(m: OutputFile, text: string | undefined): boolean {
+  return text !== undefined && text !== textOf(m) && !isNixpodManifest(m.name, text);
 }
 
 /** How DIR differs from the plan, file by file (sorted by name), and how many files are already as they would be written. */
@@ -60,29 +80,48 @@ export function compareOutput(plan: OutputPlan, existing: ReadonlyMap<string, st
   return { changes: changes.sort((a, b) => byCodeUnit(a.name, b.name)), current };
 }
 
+/** The kinds nixpod renders: a file holding any other kind is someone else's. */
+const OWN_KINDS: ReadonlySet<unknown> = new Set(['ConfigMap', 'Pod', 'Job', 'CronJob']);
+
+/** `<base>.yaml` or `<base>.json`, base a DNS label (what every script's base is): the only names nixpod writes. */
+const OWN_NAME = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.(?:yaml|json)$/;
+
 /**
- * Whether a file is a manifest nixpod wrote: YAML (or the JSON `List` of
- * `--format json`) whose every object carries nixpod's managed-by label, the
- * same mark `apply --prune` trusts. A file holding any object without it is
- * someone else's, and never removed.
+ * Whether the file `name` of DIR is a manifest nixpod wrote: a name it writes
+ * (`<base>.yaml`), and YAML (or the JSON `List` of `--format json`) whose every
+ * object is of a kind it renders and carries both nixpod's managed-by label
+ * (the mark `apply --prune` trusts) and `nixpod.dev/script: <base>`. Anything
+ * else is someone else's, never removed nor overwritten.
  */
-export function isNixpodManifest(text: string): boolean {
+export function isNixpodManifest(name: string, text: string): boolean {
+  const base = OWN_NAME.exec(name)?.[1];
   // Most bystanders never mention nixpod: no parse for them.
-  if (!text.includes(MANAGED_BY) || !text.includes('nixpod')) return false;
+  if (base === undefined || !text.includes(MANAGED_BY) || !text.includes(SCRIPT_LABEL)) return false;
+  const objects = objectsOf(text);
+  return objects !== undefined && objects.length > 0 && objects.every((o) => isOwnObject(o, base));
+}
+
+function isOwnObject(o: unknown, base: string): boolean {
+  const labels = labelsOf(o);
+  return OWN_KINDS.has((o as { kind?: unknown } | null)?.kind) && labels?.[MANAGED_BY] === 'nixpod' && labels[SCRIPT_LABEL] === base;
+}
+
+/** The objects of a YAML stream or a JSON `List`; undefined when it is not one nixpod can read. */
+function objectsOf(text: string): unknown[] | undefined {
   const objects: unknown[] = [];
   try {
     for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) return false;
+      if (doc.errors.length > 0) return undefined;
       const v: unknown = doc.toJS();
       if (v === null || v === undefined) continue;
       const items = (v as { kind?: unknown; items?: unknown }).kind === 'List' ? (v as { items?: unknown }).items : [v];
-      if (!Array.isArray(items)) return false;
+      if (!Array.isArray(items)) return undefined;
       objects.push(...(items as unknown[]));
     }
   } catch {
-    return false;
+    return undefined;
   }
-  return objects.length > 0 && objects.every((o) => labelsOf(o)?.[MANAGED_BY] === 'nixpod');
+  return objects;
 }
 
 function labelsOf(o: unknown): Record<string, unknown> | undefined {

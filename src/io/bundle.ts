@@ -38,8 +38,11 @@ export function resolveRefs(scriptAbs: string, refs: readonly LocalRef[], root: 
     if (real.endsWith('.nix')) queue.push(real);
     return undefined;
   };
+  const includes = new Map<string, string>();
   for (const r of refs) {
     const abs = resolve(scriptDir, r.target);
+    const real = r.kind === 'include' ? realOf(abs) : undefined;
+    if (real !== undefined) includes.set(refKey(r), show(real));
     const p = resolveRef(r, abs, show(abs), ship, (abs) => outside(realOf(abs) ?? abs, root, r.target) ?? hidden(realOf(abs) ?? abs, scriptDir, r.target));
     if (p) missing.set(refKey(r), p);
   }
@@ -57,7 +60,7 @@ export function resolveRefs(scriptAbs: string, refs: readonly LocalRef[], root: 
     }
   }
   const files: ShippedFile[] = [...shipped].map(([abs, bytes]) => ({ rel: show(abs), bytes })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { files, missing, importProblems };
+  return { files, missing, importProblems, includes };
 }
 
 /** One reference: a file, a `-I` folder (every file in it), or a folder meaning its shell.nix/default.nix. */

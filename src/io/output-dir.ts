@@ -11,7 +11,7 @@ export interface ReadDirOptions {
   /**
    * A wanted file that cannot be read: an error (`--check` cannot say whether
    * DIR is current), or, when writing, left out, so that nothing nixpod cannot
-   * prove its own is ever removed.
+   * prove its own is ever removed (one at a planned name is always an error).
    */
   unreadable: 'error' | 'skip';
 }
@@ -37,7 +37,8 @@ export async function readOutputDir(dir: string, o: ReadDirOptions): Promise<Map
     try {
       out.set(e.name, await readFile(join(dir, e.name), 'utf8'));
     } catch (err) {
-      if (o.unreadable === 'error') throw new IoError(`cannot read ${join(dir, e.name)}: ${errnoText(err)}`, 'make it readable (or move it out of the folder), then run again');
+      // A file where a manifest goes is replaced only once it is known to be nixpod's.
+      if (o.unreadable === 'error' || o.planned.has(e.name)) throw new IoError(`cannot read ${join(dir, e.name)}: ${errnoText(err)}`, 'make it readable (or move it out of the folder), then run again');
     }
   }
   return out;

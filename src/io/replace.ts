@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, constants, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
@@ -30,4 +30,19 @@ export async function replaceFile(path: string, expected: Uint8Array, content: s
     if (e instanceof IoError) throw e;
     throw new IoError(`cannot write ${path}: ${errnoText(e)}`, `${path} was left as it was: check the folder's permissions and free space, then run again`);
   }
+}
+
+/**
+ * Why `replaceFile` must leave a file alone, or undefined. A rename would
+ * replace a read-only file the user protected, and would give a file with
+ * other hard links a new inode: those links would keep the old text.
+ */
+export async function whyNotReplaceable(path: string): Promise<string | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  // A file that cannot be looked at is replaceFile's to report.
+  if (st === undefined) return undefined;
+  const writable = (st.mode & 0o222) !== 0 && (await access(path, constants.W_OK).then(() => true, () => false));
+  if (!writable) return `it is read-only (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}): make it writable first (chmod u+w), then run again`;
+  if (st.nlink > 1) return `it has ${st.nlink} hard links: the others would keep the old text; fix it by hand (it is one file under ${st.nlink} names), or copy it to break the links`;
+  return undefined;
 }

@@ -21,6 +21,8 @@ const workspaceFiles = {
   'scripts/good.sh': script('#! nix-shell -i bash -p curl'),
   'scripts/bad.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p "curl\necho hi\n',
   'scripts/unknown.sh': script('#! nix-shell -i bash -p curl no-such-package'),
+  'my scripts/good one.sh': script('#! nix-shell -i bash -p curl'),
+  'my scripts/bad one.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p "curl\necho hi\n',
   'README.md': 'not a script\n',
   'packages.txt': 'curl\njq\n',
 };
@@ -55,6 +57,20 @@ describe('action.yml, run as a runner runs a composite action', () => {
       const ok = runStep(runner, action, check!, { paths: 'scripts/good.sh\n' });
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
       assert.equal(ok.stdout, '');
+    });
+
+    it('one path per line when the input has a newline: a path may hold spaces; one line is split on spaces', () => {
+      const one = runStep(runner, action, check!, { paths: 'my scripts/good one.sh\n' });
+      assert.equal(one.code, 0, one.stdout + one.stderr);
+      const lines = runStep(runner, action, check!, { paths: '  my scripts/good one.sh  \n\nmy scripts/bad one.sh\nscripts/good.sh' });
+      assert.equal(lines.code, 1, lines.stderr);
+      assert.equal(lines.stdout.match(/^::error /gm)?.length, 1, lines.stdout);
+      assert.match(lines.stdout, /^::error file=my scripts\/bad one\.sh,line=2,col=25,/m);
+      // One line: words, as before (so the spaced name is two paths that do not exist).
+      const words = runStep(runner, action, check!, { paths: 'scripts/good.sh my scripts/good one.sh' });
+      assert.equal(words.code, 2, words.stdout + words.stderr);
+      assert.match(words.stderr, /\bmy\b/);
+      assert.equal(runStep(runner, action, check!, { paths: 'scripts/good.sh  scripts/unknown.sh' }).code, 0);
     });
 
     it('checks packages against package-index', () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMMANDS_WITH_EXAMPLES } from '../../src/cli/help-examples.js';
-import { runCli, script, tempTree } from '../helpers/cli.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMANDS_WITH_EXAMPLES, exampleLines } from '../../src/cli/help-examples.js';
+import { ROOT, runCli, script, tempTree } from '../helpers/cli.js';
 
 const COMMANDS = ['check', 'index', 'render', 'apply', 'diff', 'run', 'completion'];
 
@@ -22,12 +24,28 @@ describe('help', () => {
     for (const c of ['render', 'apply', 'diff', 'run']) {
       const out = (await runCli([c, '--help'], process.cwd())).stdout.replace(/\s+/g, ' ');
       assert.match(out, /--image <image> container image for the Pods \(default: nixpod\.yaml's image, else nixos\/nix:\d+\.\d+\.\d+\)/, c);
-      assert.match(out, /--kind <kind> .*\(default: pod\)/, c);
+      assert.match(out, /--kind <kind> .*\(default: the kind they set, else pod\)/, c);
     }
     const apply = (await runCli(['apply', '--help'], process.cwd())).stdout.replace(/\s+/g, ' ');
     assert.match(apply, /paths script files or folders \(default: the current folder\)/);
     assert.match(apply, /--context <name> kubeconfig context to use \(default: the current context\)/);
     assert.doesNotMatch(apply, /default: \[\]/);
+  });
+});
+
+describe('help examples name real files', () => {
+  const named = exampleLines().flatMap(({ command, args }) => args.split(/\s+/).filter((w) => w.startsWith('scripts/')).map((path) => ({ command, args, path })));
+  it('every scripts/ path of every example exists in the repository', () => {
+    assert.ok(named.length >= 10, `${named.length} paths`);
+    for (const { args, path } of named) assert.ok(existsSync(join(ROOT, path)), `${path} (in: nixpod ${args}) does not exist`);
+  });
+  it('each script an example names is one nixpod checks clean', async () => {
+    const files = [...new Set(named.map((n) => n.path).filter((p) => statSync(join(ROOT, p)).isFile()))];
+    assert.ok(files.length >= 2, files.join(' '));
+    const r = await runCli(['check', ...files], ROOT);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const render = await runCli(['render', 'scripts/backup-postgres.sh'], ROOT);
+    assert.match(render.stdout, /^kind: CronJob$/m, 'the example says it prints a CronJob');
   });
 });
 

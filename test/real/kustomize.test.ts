@@ -68,4 +68,18 @@ describe('kubectl apply -k DIR on the real kube-apiserver (server-side dry run)'
     assert.equal(applied.length, 8);
     for (const kind of ['configmap/', 'pod/', 'job.batch/', 'cronjob.batch/']) assert.ok(applied.some((l) => l.startsWith(kind)), `${kind} in ${applied.join(', ')}`);
   });
+  it('kubectl apply -f DIR takes a --no-kustomization folder, and stumbles on the default one (why the flag exists)', async () => {
+    const ns = newNamespace(k.kubeconfig, 'kustf');
+    const dir = scripts();
+    assert.equal((await runCli(['render', '-n', ns, '-o', 'plain', '--no-kustomization', 's'], dir)).code, 0);
+    for (const mode of ['client', 'server']) {
+      const r = kubectl(k.kubeconfig, ['apply', '-f', join(dir, 'plain'), `--dry-run=${mode}`, '-o', 'name']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim().split('\n').length, 8, r.stdout);
+    }
+    assert.equal((await runCli(['render', '-n', ns, '-o', 'kust', 's'], dir)).code, 0);
+    const r = kubectl(k.kubeconfig, ['apply', '-f', join(dir, 'kust'), '--dry-run=client', '-o', 'name']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /no matches for kind "Kustomization"/);
+  });
 });

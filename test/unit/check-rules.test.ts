@@ -100,3 +100,18 @@ describe('checks: bytes', () => {
     assert.deepEqual(c.diagnostics, []);
   });
 });
+
+describe('crlf: the message names the program the first line asks for', () => {
+  const crlfMessage = (first: string): string | undefined =>
+    check(`${first}\r\n#! nix-shell -i bash -p jq\r\necho\r\n`).diagnostics.find((d) => d.rule === 'crlf')?.message;
+  it('the script\'s own program, with the "\\r" stuck to it', () => {
+    assert.equal(crlfMessage('#!/usr/bin/env nix-shell'), 'CRLF line endings: the kernel looks for an interpreter named "nix-shell\\r" and bash reads "\\r" into every command');
+    assert.match(crlfMessage('#!/usr/bin/env nix') ?? '', /named "nix\\r"/);
+    assert.match(crlfMessage('#!/bin/bash') ?? '', /named "\/bin\/bash\\r"/);
+    assert.match(crlfMessage('#! /usr/bin/env -S nix shell nixpkgs#jq') ?? '', /the #! line's last word reaches its program as "nixpkgs#jq\\r"/);
+  });
+  it('a first line without CR claims nothing about it', () => {
+    const d = check('#!/usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\r\necho\r\n').diagnostics.find((x) => x.rule === 'crlf');
+    assert.equal(d?.message, 'CRLF line endings: bash reads "\\r" into every command');
+  });
+});

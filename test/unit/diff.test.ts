@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { unifiedDiff } from '../../src/core/diff.js';
+import { diffLabel, unifiedDiff } from '../../src/core/diff.js';
 import { pick, rng } from '../helpers/random.js';
 
 /** Apply a unified diff to `a` (a small patch(1)). */
@@ -68,5 +72,47 @@ describe('unified diff', () => {
     assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20);
     const changed = big.replace('echo line 10000\n', 'echo changed\n');
     assert.match(unifiedDiff(big, changed, 'a', 'b'), /^@@ -9998,7 \+9998,7 @@\n(?: .*\n){3}- {4}echo line 10000\n\+ {4}echo changed\n/m);
+  });
+  it('a last line without its newline is marked as GNU diff marks it, and differs from the same line with one', () => {
+    const m = '\\ No newline at end of file\n';
+    assert.equal(unifiedDiff('a\nb', 'a\nB', 'x', 'y'), `--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n${m}+B\n${m}`);
+    assert.equal(unifiedDiff('a\nb', 'a\nb\n', 'x', 'y'), `--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n${m}+b\n`);
+    assert.equal(unifiedDiff('a\nb\n', 'a\nb', 'x', 'y'), `--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+b\n${m}`);
+    // Out of the context, the last line needs no marker (as diff -u prints it).
+    assert.equal(unifiedDiff('A\nb\nc\nd\ne', 'a\nb\nc\nd\ne', 'x', 'y'), '--- x\n+++ y\n@@ -1,4 +1,4 @@\n-A\n+a\n b\n c\n d\n');
+    assert.equal(unifiedDiff('A\nb\nc\nd', 'a\nb\nc\nd', 'x', 'y'), `--- x\n+++ y\n@@ -1,4 +1,4 @@\n-A\n+a\n b\n c\n d\n${m}`);
+    assert.equal(unifiedDiff('', 'x', 'l', 'm'), `--- l\n+++ m\n@@ -0,0 +1,1 @@\n+x\n${m}`);
+    assert.equal(unifiedDiff('same', 'same', 'l', 'm'), '');
+  });
+  it('labels: a tab after a name with a space, C quotes for quotes, backslashes and control characters', () => {
+    assert.equal(diffLabel('a/plain.sh'), 'a/plain.sh');
+    assert.equal(diffLabel('a/my dir/x.sh'), 'a/my dir/x.sh\t');
+    assert.equal(diffLabel('a/q"\\\t\n\x01.sh'), '"a/q\\"\\\\\\t\\n\\001.sh"');
+    assert.equal(diffLabel('a/日本.sh'), 'a/日本.sh');
+  });
+  describe('the real patch -p1 and git apply take it', () => {
+    const have = (cmd: string): boolean => spawnSync(cmd, ['--version']).status === 0;
+    const cases: [string, string, string][] = [
+      ['no newline at the end, changed', 'x.sh', '#!/bin/sh\necho \'hi\''],
+      ['no newline at the end, kept', 'x.sh', "#!/bin/sh\necho 'hi'\necho 1\necho 2\necho 3\necho 4\necho end"],
+      ['a path with spaces', 'my dir/a b.sh', "#!/bin/sh\necho 'hi'\n"],
+      ['a path with spaces, no final newline', 'my dir/a b.sh', "#!/bin/sh\necho 'hi'"],
+      ['a path with a quote and a tab', 'we"ird\tname.sh', "#!/bin/sh\necho 'hi'\n"],
+    ];
+    for (const tool of ['patch', 'git'] as const) {
+      for (const [what, path, before] of cases) {
+        it(`${tool}: ${what}`, { skip: have(tool) ? false : `${tool} is not installed` }, () => {
+          const after = before.replace("'hi'", '"hi"');
+          const dir = mkdtempSync(join(tmpdir(), 'nixpod-diff-'));
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), before);
+          const diff = unifiedDiff(before, after, `a/${path}`, `b/${path}`);
+          const argv = tool === 'patch' ? ['patch', ['-p1', '--batch', '--silent']] as const : ['git', ['apply', '-p1', '-']] as const;
+          const r = spawnSync(argv[0], argv[1], { cwd: dir, input: diff, encoding: 'utf8' });
+          assert.equal(r.status, 0, `${r.stdout}${r.stderr}\n${diff}`);
+          assert.equal(readFileSync(join(dir, path), 'utf8'), after, diff);
+        });
+      }
+    }
   });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ResolvedRefs } from '../../src/core/bundle/files.js';
 import { checkScript } from '../../src/core/check/script.js';
@@ -77,7 +79,40 @@ describe('checks: -I nixpkgs=DIR, a relative folder without default.nix', () => 
   });
 });
 
+describe('checks: -I nixpkgs=FILE.nix and folders spelled with ..', () => {
+  const diagsOf = (value: string, files: string[], includes?: [string, string]): unknown[] => {
+    const text = `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=${value}\necho\n`;
+    const r: ResolvedRefs = { files: files.map((rel) => ({ rel, bytes: enc('{ }') })), missing: new Map(), importProblems: [] };
+    if (includes) r.includes = new Map([[`include\0${includes[0]}`, includes[1]]]);
+    return diags(text, r).filter((x) => x.rule === 'nixpkgs-folder');
+  };
+  it('a .nix file is <nixpkgs> itself: no default.nix needed beside it', () => {
+    assert.deepEqual(diagsOf('./withdef/pkgs.nix', ['withdef/pkgs.nix']), []);
+    assert.deepEqual(diagsOf('withdef/pkgs.nix', ['withdef/pkgs.nix']), []);
+  });
+  it('a folder spelled through .. is compared as the I/O layer resolved it', () => {
+    assert.deepEqual(diagsOf('../na/withdef', ['withdef/default.nix'], ['../na/withdef', 'withdef']), []);
+    assert.equal(diagsOf('../na/withdef', ['withdef/lib.nix'], ['../na/withdef', 'withdef']).length, 1);
+    assert.deepEqual(diagsOf('./np/../np', ['np/default.nix']), []);
+  });
+});
+
 describe('checks: -I nixpkgs=. through the CLI, on real folders', () => {
+  // What Nix itself does (Nix 2.8 here): a .nix file, and a folder reached through .., both import as <nixpkgs>.
+  const nixSkip = spawnSync('nix-instantiate', ['--version']).status === 0 ? false : 'nix-instantiate is not installed';
+  it('-I nixpkgs=./withdef/pkgs.nix and -I nixpkgs=../na/withdef pass, as Nix imports both', { skip: nixSkip }, async () => {
+    const tree = { 'na/withdef/default.nix': '{ ... }: { ok = 1; }\n', 'na/withdef/pkgs.nix': '{ ... }: { ok = 2; }\n', '.git/HEAD': 'ref: x\n' };
+    for (const [value, ok] of [['./withdef/pkgs.nix', '2'], ['../na/withdef', '1']]) {
+      const dir = tempTree({ ...tree, 'na/b8.sh': `#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=${value}\necho hi\n` });
+      const nix = spawnSync('nix-instantiate', ['--eval', '-I', `nixpkgs=${value}`, '-E', '(import <nixpkgs> { }).ok'], { cwd: join(dir, 'na'), encoding: 'utf8' });
+      assert.equal(nix.stdout.trim(), ok, nix.stderr);
+      const r = await runCli(['check', 'na/b8.sh'], dir);
+      assert.doesNotMatch(r.stdout, /nixpkgs-folder/, value);
+    }
+    const bare = tempTree({ 'na/nodef/lib.nix': '{ }\n', '.git/HEAD': 'ref: x\n', 'na/b8.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=../na/nodef\necho hi\n' });
+    assert.match((await runCli(['check', 'na/b8.sh'], bare)).stdout, /the folder \.\.\/na\/nodef has no default\.nix.*\[nixpkgs-folder\]/);
+  });
+
   const text = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq -I nixpkgs=.\necho hi\n';
   it('exits 1 naming the -I entry when the folder has no default.nix, 0 when it has one', async () => {
     const bare = await runCli(['check', 'run.sh'], tempTree({ 'run.sh': text, '.git/HEAD': 'ref: x\n' }));

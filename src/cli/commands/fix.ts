@@ -3,7 +3,7 @@ import type { CheckedScript } from '../../core/check/script.js';
 import { countBySeverity } from '../../core/diagnostic.js';
 import { unifiedDiff } from '../../core/diff.js';
 import { FIXABLE_RULES, planFixes, type Fix } from '../../core/fix/plan.js';
-import { replaceFile } from '../../io/replace.js';
+import { replaceFile, whyNotReplaceable } from '../../io/replace.js';
 import { UsageError } from '../../core/errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -13,7 +13,7 @@ import { loadAndCheck } from './load.js';
 export interface FixOptions {
   /** Print what would change as a unified diff; write nothing. */
   dryRun: boolean;
-  /** `--nixpkgs-pin`: a URL or path, or `config` for each script's own `nixpkgs` setting. */
+  /** `--nixpkgs-pin`: an http(s) URL, `channel:NAME`, or `config` for each script's own `nixpkgs` setting. */
   nixpkgsPin: string | undefined;
 }
 
@@ -40,7 +40,11 @@ export async function runFix(opts: CheckOptions, fix: FixOptions, io: CliIo): Pr
     const plan = script.text === null ? { refused: 'it is not valid UTF-8' } : planFixes(script.text, { nixpkgsPin: pinFor(script, fix.nixpkgsPin) });
     if (plan.refused !== undefined) {
       if (fixable.has(script.path)) leftAlone.push(`${script.path}: not fixed: ${plan.refused}\n`);
-    } else if (plan.fixes.length > 0) changes.push({ script, text: plan.text, fixes: plan.fixes });
+    } else if (plan.fixes.length > 0) {
+      const why = await whyNotReplaceable(resolve(io.cwd, script.path));
+      if (why !== undefined) leftAlone.push(`${script.path}: not fixed: ${why}\n`);
+      else changes.push({ script, text: plan.text, fixes: plan.fixes });
+    }
   }
   // stdout carries the report (json, github, …) or, with --dry-run, the diff: the fix lines then go to stderr.
   const say = fix.dryRun || opts.format !== 'text' ? io.stderr : io.stdout;
@@ -66,9 +70,27 @@ function pinFor(script: CheckedScript, pin: string | undefined): string | undefi
 }
 
 /** The --fix flags, checked: --dry-run and --nixpkgs-pin mean something only with --fix. */
-export function fixFlags(o: { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string }): FixOptions {
+export function fixFlags(o: { fix?: boolean; dryRun?: boolean; nixpkgsPin?: string; format?: string }): FixOptions {
   if (o.fix !== true) throw new UsageError(`${o.dryRun ? '--dry-run' : '--nixpkgs-pin'} is used only with --fix`, 'add --fix');
+  // The diff goes to stdout, where a JSON or SARIF document (or annotations) is expected.
+  if (o.dryRun === true && o.format !== undefined && o.format !== 'text') {
+    throw new UsageError(`--dry-run prints a diff, not --format ${o.format}: give one of them`, `preview with nixpod check --fix --dry-run (text), then run --fix --format ${o.format} to fix and report`);
+  }
   const pin = o.nixpkgsPin;
-  if (pin !== undefined && (pin === '' || /\s/.test(pin))) throw new UsageError(`--nixpkgs-pin '${pin}' is not a URL or path: it is empty or has spaces`, 'give a URL such as https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz, or config');
+  if (pin !== undefined && !isPin(pin)) {
+    throw new UsageError(`--nixpkgs-pin '${pin}' is not an http(s) URL, channel:NAME or config`, 'give a URL such as https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz (a local path would be another finding: it is not shipped as a pin)');
+  }
   return { dryRun: o.dryRun === true, nixpkgsPin: pin };
+}
+
+/** What may be written as `-I nixpkgs=PIN` and pins for real: an http(s) URL, a channel, or `config`. */
+function isPin(pin: string): boolean {
+  if (pin === PIN_FROM_CONFIG || /^channel:[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pin)) return true;
+  if (/\s/.test(pin)) return false;
+  try {
+    const u = new URL(pin);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,7 @@
 import { isAbsolute, join } from 'node:path';
-import { compareOutput, isCandidate, planOutput, type OutputFile, type OutputPlan } from '../../core/output-dir.js';
+import { IoError } from '../../core/errors.js';
+import { KUSTOMIZATION } from '../../core/kustomization.js';
+import { compareOutput, isCandidate, planOutput, type OutputFile, type OutputPlan, type PlanOptions } from '../../core/output-dir.js';
 import { readOutputDir } from '../../io/output-dir.js';
 import { writeFilesAtomically } from '../../io/write.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,17 +13,19 @@ const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}
  * `render -o DIR`: DIR gets the manifests and their kustomization.yaml, and
  * loses nixpod's own files for scripts that are gone, all in one change.
  */
-export async function writeOutputDir(outputDir: string, manifests: readonly OutputFile[], io: CliIo): Promise<number> {
+export async function writeOutputDir(outputDir: string, manifests: readonly OutputFile[], io: CliIo, o: PlanOptions = {}): Promise<number> {
   const dir = isAbsolute(outputDir) ? outputDir : join(io.cwd, outputDir);
   const names = new Set(manifests.map((m) => m.name));
-  // Only files that may be nixpod's are read: the manifests about to be replaced need no look.
-  const existing = await readOutputDir(dir, { wanted: (n) => isCandidate(n) && !names.has(n), planned: names, unreadable: 'skip' });
-  const plan = planOutput(manifests, existing);
+  const existing = await readOutputDir(dir, { wanted: isCandidate, planned: names, unreadable: 'skip' });
+  const plan = planOutput(manifests, existing, o);
+  refuseConflicts(outputDir, plan);
   warnForeignKustomization(outputDir, plan, io);
   await writeFilesAtomically(dir, plan.write, io.signal, plan.remove);
-  const gone = plan.remove.length > 0 ? `; removed ${plural(plan.remove.length, 'file')} no script renders any more: ${plan.remove.join(', ')}` : '';
-  const kustomization = plan.foreignKustomization ? '' : ' and kustomization.yaml';
-  io.stderr(`wrote ${plural(manifests.length, 'file')}${kustomization} to ${outputDir}${gone}\n`);
+  const manifestsGone = plan.remove.filter((n) => n !== KUSTOMIZATION);
+  const gone = manifestsGone.length > 0 ? `; removed ${plural(manifestsGone.length, 'file')} no script renders any more: ${manifestsGone.join(', ')}` : '';
+  const ownGone = plan.remove.includes(KUSTOMIZATION) ? `; removed nixpod's earlier ${KUSTOMIZATION}${o.kustomization === false ? ' (--no-kustomization)' : ''}` : '';
+  const kustomization = plan.write.length > manifests.length ? ' and kustomization.yaml' : '';
+  io.stderr(`wrote ${plural(manifests.length, 'file')}${kustomization} to ${outputDir}${gone}${ownGone}\n`);
   return EXIT.ok;
 }
 
@@ -30,11 +34,12 @@ export async function writeOutputDir(outputDir: string, manifests: readonly Outp
  * (`stale`, `missing`, `extra`) on stdout, one a line, and exits 1, or 0
  * when DIR is what `render -o DIR` would make it.
  */
-export async function checkOutputDir(outputDir: string, manifests: readonly OutputFile[], io: CliIo): Promise<number> {
+export async function checkOutputDir(outputDir: string, manifests: readonly OutputFile[], io: CliIo, o: PlanOptions = {}): Promise<number> {
   const dir = isAbsolute(outputDir) ? outputDir : join(io.cwd, outputDir);
   const names = new Set(manifests.map((m) => m.name));
   const existing = await readOutputDir(dir, { wanted: isCandidate, planned: names, unreadable: 'error' });
-  const plan = planOutput(manifests, existing);
+  const plan = planOutput(manifests, existing, o);
+  refuseConflicts(outputDir, plan);
   warnForeignKustomization(outputDir, plan, io);
   const { changes, current } = compareOutput(plan, existing);
   if (changes.length === 0) {
@@ -47,6 +52,17 @@ export async function checkOutputDir(outputDir: string, manifests: readonly Outp
   const parts = (['stale', 'missing', 'extra'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}`);
   io.stderr(`${outputDir} is out of date: ${parts.join(', ')} (${plural(current, 'file')} current)\n  hint: run the same nixpod render without --check to update it\n`);
   return EXIT.problems;
+}
+
+/** A file nixpod did not write where one of its manifests goes: never overwritten, and `--check` cannot call DIR current. */
+function refuseConflicts(outputDir: string, plan: OutputPlan): void {
+  const [first, ...more] = plan.conflicts;
+  if (first === undefined) return;
+  const others = more.length > 0 ? ` (and ${plural(more.length, 'other')}: ${more.join(', ')})` : '';
+  throw new IoError(
+    `cannot write ${join(outputDir, first)}${others}: a file nixpod did not write is in the way (not a manifest of the script with that name, labelled app.kubernetes.io/managed-by: nixpod)`,
+    `move it out of ${outputDir} (or render to another folder), then run again`,
+  );
 }
 
 /** A kustomization someone else wrote stays; say so, and which manifests it leaves out. */

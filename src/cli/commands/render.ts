@@ -22,6 +22,8 @@ export interface RenderCommandOptions extends RenderOptions {
   config?: string | undefined;
   /** --check: compare outputDir with what would be written, write nothing. */
   check?: boolean | undefined;
+  /** --no-kustomization: -o DIR gets no kustomization.yaml (for kubectl apply -f DIR). */
+  kustomization?: boolean | undefined;
   /** --quiet: no warnings (errors are always printed). */
   quiet?: boolean | undefined;
   /** --nix-version: the Nix the Pods run (see load.ts). */
@@ -46,7 +48,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   for (const r of rendered) r.settle(opts.format);
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: () => serialize(r, opts.format) }));
-    return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io);
+    return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io, { kustomization: opts.kustomization !== false });
   } else if (opts.format === 'json') {
     streamList(rendered, io);
   } else {

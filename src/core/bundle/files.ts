@@ -25,6 +25,12 @@ export interface ResolvedRefs {
   missing: Map<string, RefProblem>;
   /** Imports inside shipped files that cannot be shipped. */
   importProblems: RefProblem[];
+  /**
+   * Where each `-I` entry that exists resolved to, by refKey: its path as the
+   * `rel` of `files` spells it (real path, relative to the script's folder),
+   * so that `../na/np` from `na/` and `./np` compare equal.
+   */
+  includes?: Map<string, string>;
 }
 
 const HINTS: Record<RefProblem['rule'], string> = {

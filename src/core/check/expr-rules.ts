@@ -54,9 +54,12 @@ function nixpkgsFolderFindings(model: ShebangModel, resolved: ResolvedRefs | und
   const out: Finding[] = [];
   for (const w of a.nixPath) {
     const target = w.value.startsWith('nixpkgs=') ? includeTarget(w.value) : undefined;
-    if (target === undefined || !imported || resolved.missing.has(refKey({ kind: 'include', target }))) continue;
-    const entry = posix.normalize(posix.join(target, 'default.nix'));
-    if (resolved.files.some((f) => f.rel === entry)) continue;
+    const key = target === undefined ? '' : refKey({ kind: 'include', target });
+    if (target === undefined || !imported || resolved.missing.has(key)) continue;
+    // Both sides spelled alike: the I/O layer's resolved path (`../na/np` from na/ is `np`), else the normalised text.
+    const at = resolved.includes?.get(key) ?? posix.normalize(target);
+    // `<nixpkgs>` is the entry itself when it is a file (`-I nixpkgs=./np/pkgs.nix`), else the folder's default.nix.
+    if (resolved.files.some((f) => f.rel === at || f.rel === posix.join(at, 'default.nix'))) continue;
     out.push(finding(w, 'error', 'nixpkgs-folder', `-I ${w.value}: the folder ${target} has no default.nix, so <nixpkgs> cannot be imported from it (here or in the Pod)`, 'pin nixpkgs by URL instead: -I nixpkgs=https://github.com/NixOS/nixpkgs/archive/<commit>.tar.gz'));
   }
   return out;

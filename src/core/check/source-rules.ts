@@ -16,7 +16,8 @@ export function checkSource(text: string, byteLength: number, model: ShebangMode
   if (crlf >= 0) {
     const line = countLines(text, crlf);
     const col = crlf - text.lastIndexOf('\n', crlf - 1);
-    out.push(finding({ line, col }, 'error', 'crlf', 'CRLF line endings: the kernel looks for an interpreter named "nix-shell\\r" and bash reads "\\r" into every command', 'convert the file to LF line endings (dos2unix, or your editor\'s line-ending setting)'));
+    const shebang = model.hasShebang ? model.firstLine?.text : undefined;
+    out.push(finding({ line, col }, 'error', 'crlf', `CRLF line endings: ${shebang?.endsWith('\r') ? `${crOnFirstLine(shebang)} and ` : ''}bash reads "\\r" into every command`, 'convert the file to LF line endings (dos2unix, or your editor\'s line-ending setting)'));
   }
   if (byteLength > CONFIGMAP_MAX_BYTES) {
     const what = shippedFiles > 0 ? `the script and the ${shippedFiles} file${shippedFiles === 1 ? '' : 's'} it names are` : 'the script is';
@@ -30,6 +31,15 @@ export function checkSource(text: string, byteLength: number, model: ShebangMode
     }
   }
   return out;
+}
+
+/** What the "\r" ending a `#!` line does: it sticks to the line's last word, the script's own program (`nix\r`) or an argument. */
+function crOnFirstLine(first: string): string {
+  const words = first.slice(2).replace(/[ \t\r]+$/, '').trim().split(/[ \t]+/);
+  const last = words[words.length - 1] ?? '';
+  // `#!/bin/bash` or `#!/usr/bin/env PROGRAM`: the last word is the program looked for.
+  const isProgram = words.length === 1 || (words.length === 2 && /(?:^|\/)env$/.test(words[0] ?? ''));
+  return isProgram ? `the kernel looks for an interpreter named "${last}\\r"` : `the #! line's last word reaches its program as "${last}\\r"`;
 }
 
 function countLines(text: string, upTo: number): number {
