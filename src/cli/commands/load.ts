@@ -29,10 +29,13 @@ export interface LoadOptions {
 /** Read and check every script under `paths`: the shared first step of check and render. */
 export async function loadAndCheck(paths: readonly string[], cwd: string, opts: LoadOptions = {}): Promise<CheckRun> {
   const configs = new ConfigFinder(cwd, opts.config);
+  // --config FILE is read before the scan, so that its errors come first.
+  await configs.ready();
   const scan = await collectScripts(paths, cwd);
   const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
+  await configs.ready(inputs.map((s) => s.dir));
   const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((named) => {
