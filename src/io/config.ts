@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IoError } from '../core/errors.js';
 import type { parseSettingsConfig, SettingsConfig } from '../core/settings/config-file.js';
-import { displayPath, RootFinder } from './scan.js';
+import { displayPath, RootFinder, type RelativePaths } from './scan.js';
 
 export const CONFIG_NAME = 'nixpod.yaml';
 
@@ -90,7 +90,7 @@ function isFile(p: string): boolean {
   }
 }
 
-/** A script's path from the config's folder, `/`-separated, as `match:` globs see it. */
-export function pathFromConfig(c: LoadedConfig, realScript: string): string {
-  return relative(c.dir, realScript).split(sep).join('/');
+/** A script's path from the config's folder, `/`-separated, as `match:` globs see it (`paths`: worked out once per folder). */
+export function pathFromConfig(c: LoadedConfig, realScript: string, paths?: RelativePaths): string {
+  return paths ? paths.posix(c.dir, realScript) : relative(c.dir, realScript).split(sep).join('/');
 }

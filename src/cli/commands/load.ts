@@ -5,7 +5,7 @@ import { configLayers, matchingRules } from '../../core/settings/script-settings
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
 import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
-import { collectScripts, type ScannedScript, type SkipCounts } from '../../io/scan.js';
+import { collectScripts, RelativePaths, type ScannedScript, type SkipCounts } from '../../io/scan.js';
 
 export interface CheckRun {
   scripts: CheckedScript[];
@@ -36,7 +36,8 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
   await configs.ready(inputs.map((s) => s.dir));
-  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image }));
+  const rel = new RelativePaths();
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((named) => {
     const input = opts.skipNonScripts ? { ...named, explicit: false } : named;
@@ -53,10 +54,10 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   return { scripts, skipped, skips, diagnostics: dedupe(all).sort(compareDiagnostics) };
 }
 
-function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>) {
+function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>, rel: RelativePaths) {
   const c = configs.forDir(input.dir);
   if (!c) return [];
-  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1))));
+  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1)), rel));
   const u = usage.get(c) ?? { matched: new Set<number>(), walked: false };
   usage.set(c, u);
   for (const i of matched) u.matched.add(i);

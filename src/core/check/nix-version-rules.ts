@@ -17,6 +17,16 @@ export interface PodNix {
  * whose tag names no version (`latest`, a digest, a custom image) means current Nix.
  */
 export function podNix(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined }): PodNix {
+  // Asked once per script, and nearly always with the same few inputs: worked out once per inputs (the results are never changed).
+  const key = [flags.nixVersion, settings?.nixVersion, flags.image, settings?.image].map((v) => (v === undefined ? '\u0001' : v)).join('\0');
+  let p = podNixOf.get(key);
+  if (!p) podNixOf.set(key, (p = podNixNow(settings, flags)));
+  return p;
+}
+
+const podNixOf = new Map<string, PodNix>();
+
+function podNixNow(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined }): PodNix {
   const fromFlag = flags.nixVersion !== undefined ? parseNixVersion(flags.nixVersion) : undefined;
   if (fromFlag) return { rules: rulesFor(fromFlag), label: `Nix ${fromFlag.text} (--nix-version)` };
   const fromSetting = settings?.nixVersion !== undefined ? parseNixVersion(settings.nixVersion) : undefined;
