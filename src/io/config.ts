@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IoError } from '../core/errors.js';
-import { parseSettingsConfig, type SettingsConfig } from '../core/settings/config-file.js';
-import { displayPath, RootFinder } from './scan.js';
+import type { parseSettingsConfig, SettingsConfig } from '../core/settings/config-file.js';
+import { displayPath, RootFinder, type RelativePaths } from './scan.js';
 
 export const CONFIG_NAME = 'nixpod.yaml';
 
@@ -17,20 +17,36 @@ export interface LoadedConfig {
  * Finds the nixpod.yaml of each script: `--config FILE` for all of them, else
  * the nearest one in the script's folder or above it, up to the repository
  * root (the folder holding `.git`) or `/`. Each file is read once.
+ * `ready()` reads them: the settings reader (with the YAML library) loads only
+ * when there is a file to read.
  */
 export class ConfigFinder {
-  private readonly byDir = new Map<string, LoadedConfig | undefined>();
+  private readonly fileOf = new Map<string, string | undefined>();
   private readonly byFile = new Map<string, LoadedConfig>();
   private readonly roots = new RootFinder();
-  private readonly explicit: LoadedConfig | undefined;
+  private explicit: LoadedConfig | undefined;
+  private parse: typeof parseSettingsConfig | undefined;
 
-  constructor(private readonly cwd: string, configFlag?: string) {
-    if (configFlag !== undefined) this.explicit = this.load(resolve(cwd, configFlag), configFlag);
+  constructor(private readonly cwd: string, private readonly configFlag?: string) {}
+
+  /** Read `--config FILE`, and the config files of scripts in these (real) folders. */
+  async ready(dirs: Iterable<string> = []): Promise<void> {
+    const files = new Set<string>();
+    for (const dir of new Set(dirs)) {
+      const f = this.explicit || this.configFlag !== undefined ? undefined : this.nearestFile(dir, this.roots.rootOf(dir));
+      if (f !== undefined && !this.byFile.has(f)) files.add(f);
+    }
+    if (files.size === 0 && (this.configFlag === undefined || this.explicit)) return;
+    this.parse ??= (await import('../core/settings/config-file.js')).parseSettingsConfig;
+    if (this.configFlag !== undefined) this.explicit ??= this.load(resolve(this.cwd, this.configFlag), this.configFlag);
+    for (const f of files) this.load(f);
   }
 
-  /** The config for a script in (real) folder `dir`, if any. */
+  /** The config for a script in (real) folder `dir`, if any (read by `ready`). */
   forDir(dir: string): LoadedConfig | undefined {
-    return this.explicit ?? this.nearest(dir, this.roots.rootOf(dir));
+    if (this.configFlag !== undefined) return this.explicit;
+    const file = this.nearestFile(dir, this.roots.rootOf(dir));
+    return file === undefined ? undefined : this.load(file);
   }
 
   /** Every config read so far, in the order first read. */
@@ -38,18 +54,19 @@ export class ConfigFinder {
     return [...this.byFile.values()];
   }
 
-  private nearest(dir: string, root: string | undefined): LoadedConfig | undefined {
-    if (this.byDir.has(dir)) return this.byDir.get(dir);
+  private nearestFile(dir: string, root: string | undefined): string | undefined {
+    if (this.fileOf.has(dir)) return this.fileOf.get(dir);
     const file = join(dir, CONFIG_NAME);
     const parent = dirname(dir);
-    const found = isFile(file) ? this.load(file) : dir === root || parent === dir ? undefined : this.nearest(parent, root);
-    this.byDir.set(dir, found);
+    const found = isFile(file) ? file : dir === root || parent === dir ? undefined : this.nearestFile(parent, root);
+    this.fileOf.set(dir, found);
     return found;
   }
 
   private load(file: string, named?: string): LoadedConfig {
     const known = this.byFile.get(file);
     if (known) return known;
+    if (!this.parse) throw new Error(`internal: ${file} was asked for before ConfigFinder.ready()`);
     const shown = named ?? displayPath(file, this.cwd);
     let text: string;
     try {
@@ -59,7 +76,7 @@ export class ConfigFinder {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (code ?? String(e));
       throw new IoError(`${shown}: cannot read the settings file: ${why}`, named !== undefined ? 'check the --config path' : 'make nixpod.yaml readable, or remove it');
     }
-    const loaded = { file, dir: dirname(file), config: parseSettingsConfig(text, shown) };
+    const loaded = { file, dir: dirname(file), config: this.parse(text, shown) };
     this.byFile.set(file, loaded);
     return loaded;
   }
@@ -73,7 +90,7 @@ function isFile(p: string): boolean {
   }
 }
 
-/** A script's path from the config's folder, `/`-separated, as `match:` globs see it. */
-export function pathFromConfig(c: LoadedConfig, realScript: string): string {
-  return relative(c.dir, realScript).split(sep).join('/');
+/** A script's path from the config's folder, `/`-separated, as `match:` globs see it (`paths`: worked out once per folder). */
+export function pathFromConfig(c: LoadedConfig, realScript: string, paths?: RelativePaths): string {
+  return paths ? paths.posix(c.dir, realScript) : relative(c.dir, realScript).split(sep).join('/');
 }

@@ -43,6 +43,7 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
   const found = new Map<string, Found>();
   const skips: SkipCounts = {};
   const roots = new RootFinder();
+  const rel = new RelativePaths();
   for (const p of paths.length > 0 ? paths : ['.']) {
     const abs = resolve(cwd, p);
     const st = await statNamed(p, abs);
@@ -50,18 +51,18 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
       const real = realpathOf(p, abs);
       for (const f of await walk(abs, real, cwd, skips)) {
         const root = roots.rootOf(dirname(f.real)) ?? real;
-        if (!found.has(f.real)) found.set(f.real, { abs: f.abs, real: f.real, explicit: false, root, source: posixRel(root, f.real) });
+        if (!found.has(f.real)) found.set(f.real, { abs: f.abs, real: f.real, explicit: false, root, source: rel.posix(root, f.real) });
       }
     } else if (st.isFile()) {
       // The link's own name, in its folder's real place: one identity whatever the spelling.
       const real = join(realpathOf(p, dirname(abs)), basename(abs));
       const root = roots.rootOf(dirname(real)) ?? dirname(real);
-      found.set(real, { abs, real, explicit: true, root, source: posixRel(root, real) });
+      found.set(real, { abs, real, explicit: true, root, source: rel.posix(root, real) });
     } else {
       throw new IoError(`${p}: is a ${specialKind(st)}, not a script file`, 'name a regular file or a folder (nixpod never reads from a FIFO, socket or device)');
     }
   }
-  const files = [...found.values()].map((f) => ({ ...f, path: displayPath(f.abs, cwd) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [...found.values()].map((f) => ({ ...f, path: displayPath(f.abs, cwd, rel) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
   const scripts = files.map((f) => ({ path: f.path, bytes: readBytes(f.path, f.abs), explicit: f.explicit, dir: dirname(f.real), root: f.root, source: f.source }));
   return { scripts, skips };
@@ -146,11 +147,28 @@ function specialKind(st: Stats): string {
   return st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isBlockDevice() || st.isCharacterDevice() ? 'device' : 'special file';
 }
 
-export function displayPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
+/**
+ * relative(from, file) for files in few folders: the folder's part is worked
+ * out once per folder (path.relative resolves and splits both paths each time).
+ */
+export class RelativePaths {
+  private readonly byDir = new Map<string, string>();
+  of(from: string, file: string): string {
+    const cut = file.lastIndexOf(sep);
+    if (cut < 0) return relative(from, file);
+    const dir = cut === 0 ? sep : file.slice(0, cut);
+    const key = `${from}\0${dir}`;
+    let r = this.byDir.get(key);
+    if (r === undefined) this.byDir.set(key, (r = relative(from, dir)));
+    const name = file.slice(cut + 1);
+    return r === '' ? name : `${r}${sep}${name}`;
+  }
+  posix(from: string, file: string): string {
+    return this.of(from, file).split(sep).join('/');
+  }
 }
 
-function posixRel(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/');
+export function displayPath(abs: string, cwd: string, paths?: RelativePaths): string {
+  const rel = paths ? paths.of(cwd, abs) : relative(cwd, abs);
+  return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
 }

@@ -6,7 +6,7 @@ import type { Runtime } from '../../core/settings/types.js';
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
 import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
-import { collectScripts, type ScannedScript, type SkipCounts } from '../../io/scan.js';
+import { collectScripts, RelativePaths, type ScannedScript, type SkipCounts } from '../../io/scan.js';
 
 export interface CheckRun {
   scripts: CheckedScript[];
@@ -32,11 +32,15 @@ export interface LoadOptions {
 /** Read and check every script under `paths`: the shared first step of check and render. */
 export async function loadAndCheck(paths: readonly string[], cwd: string, opts: LoadOptions = {}): Promise<CheckRun> {
   const configs = new ConfigFinder(cwd, opts.config);
+  // --config FILE is read before the scan, so that its errors come first.
+  await configs.ready();
   const scan = await collectScripts(paths, cwd);
   const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
-  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
+  await configs.ready(inputs.map((s) => s.dir));
+  const rel = new RelativePaths();
+  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const checked = withSettings.map((named) => {
     const input = opts.skipNonScripts ? { ...named, explicit: false } : named;
@@ -53,10 +57,10 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   return { scripts, skipped, skips, diagnostics: dedupe(all).sort(compareDiagnostics) };
 }
 
-function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>) {
+function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>, rel: RelativePaths) {
   const c = configs.forDir(input.dir);
   if (!c) return [];
-  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1))));
+  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1)), rel));
   const u = usage.get(c) ?? { matched: new Set<number>(), walked: false };
   usage.set(c, u);
   for (const i of matched) u.matched.add(i);

@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatRunFindings, formatSummary } from '../reporter.js';
 import { loadAndCheck } from './load.js';
-import { checkOutputDir, writeOutputDir } from './render-output.js';
+import { preloadYaml } from '../../core/yaml-lib.js';
 
 /** Scripts per write: few system calls, no single huge string. */
 const WRITE_BATCH = 256;
@@ -31,7 +31,8 @@ export interface RenderCommandOptions extends RenderOptions {
 }
 
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
-  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime?.runtime }), loadTemplates(opts.templates, io.cwd)]);
+  // Templates of one's own may render YAML that only the YAML library reads.
+  const [run, sources] = await Promise.all([loadAndCheck(opts.paths, io.cwd, { config: opts.config, nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime?.runtime }), loadTemplates(opts.templates, io.cwd), opts.templates !== undefined ? preloadYaml() : undefined]);
   const templates = compileTemplates(sources);
   const flags: RenderOptions = { namespace: opts.namespace, image: opts.image, kind: opts.kind, runtime: opts.runtime };
   const diagnostics = [...run.diagnostics, ...checkRendering(run.scripts, flags)].sort(compareDiagnostics);
@@ -48,6 +49,8 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   for (const r of rendered) r.settle(opts.format);
   if (opts.outputDir !== undefined) {
     const files = rendered.map((r) => ({ name: `${r.base}.yaml`, content: () => serialize(r, opts.format) }));
+    // Loaded only for -o DIR: reading the folder's YAML takes the YAML library.
+    const { checkOutputDir, writeOutputDir } = await import('./render-output.js');
     return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io, { kustomization: opts.kustomization !== false });
   } else if (opts.format === 'json') {
     streamList(rendered, io);

@@ -19,7 +19,19 @@ export interface PodNix {
  * in the Pod: nothing reads the shebang there but nixpod, with current rules.
  */
 export function podNix(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined; runtime?: Runtime | undefined }): PodNix {
-  if ((flags.runtime ?? settings?.runtime ?? 'nix-shell') !== 'nix-shell') return { rules: rulesFor(undefined), label: undefined };
+  // No Nix runs in the Pod on runtime nixery or image: scripts are read with current rules there.
+  if ((flags.runtime ?? settings?.runtime ?? 'nix-shell') !== 'nix-shell') return CURRENT;
+  // Asked once per script, and nearly always with the same few inputs: worked out once per inputs (the results are never changed).
+  const key = [flags.nixVersion, settings?.nixVersion, flags.image, settings?.image].map((v) => (v === undefined ? '\u0001' : v)).join('\0');
+  let p = podNixOf.get(key);
+  if (!p) podNixOf.set(key, (p = podNixNow(settings, flags)));
+  return p;
+}
+
+const podNixOf = new Map<string, PodNix>();
+const CURRENT: PodNix = { rules: rulesFor(undefined), label: undefined };
+
+function podNixNow(settings: Settings | undefined, flags: { nixVersion?: string | undefined; image?: string | undefined }): PodNix {
   const fromFlag = flags.nixVersion !== undefined ? parseNixVersion(flags.nixVersion) : undefined;
   if (fromFlag) return { rules: rulesFor(fromFlag), label: `Nix ${fromFlag.text} (--nix-version)` };
   const fromSetting = settings?.nixVersion !== undefined ? parseNixVersion(settings.nixVersion) : undefined;

@@ -6,6 +6,8 @@ export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 /** Linux reads at most this many bytes of a `#!` line (BINPRM_BUF_SIZE - 1). */
 export const KERNEL_SHEBANG_MAX = 255;
 
+const utf8 = new TextEncoder();
+
 /** Problems with the file as bytes and lines, before its shebang words. */
 export function checkSource(text: string, byteLength: number, model: ShebangModel, shippedFiles = 0): Finding[] {
   const out: Finding[] = [];
@@ -24,8 +26,9 @@ export function checkSource(text: string, byteLength: number, model: ShebangMode
     out.push(finding({ line: 1, col: 1 }, 'error', 'too-large', `${what} ${byteLength} bytes; a ConfigMap holds at most ${CONFIGMAP_MAX_BYTES} bytes (1 MiB)`, 'split the script, or fetch its large parts at run time'));
   }
   const first = model.firstLine;
-  if (first && model.hasShebang) {
-    const bytes = new TextEncoder().encode(first.text.replace(/\r$/, '')).length;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a line that short needs no counting.
+  if (first && model.hasShebang && first.text.length * 3 > KERNEL_SHEBANG_MAX) {
+    const bytes = utf8.encode(first.text.replace(/\r$/, '')).length;
     if (bytes > KERNEL_SHEBANG_MAX) {
       out.push(finding({ line: first.line, col: KERNEL_SHEBANG_MAX + 1 }, 'warning', 'long-first-line', `the first line is ${bytes} bytes; Linux reads only ${KERNEL_SHEBANG_MAX}, so running the script directly breaks (the Pod is fine: it runs nix-shell on the file)`, 'move arguments to #! nix-shell lines below the first'));
     }

@@ -27,8 +27,26 @@ const ATTR_PATH = new RegExp(`^${ID}(?:\\.(?:${ID}|"[^"\\\\$]*"))*$`);
 const KEYWORDS = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '${': '}' };
 
-/** Check that a word is a Nix expression that can stand alone inside `( … )`. */
-export function analyzeNixWord(word: string): WordAnalysis {
+/** Words seen before: thousands of scripts name the same few packages, and several checks ask about each word. */
+const analyzed = new Map<string, Readonly<WordAnalysis>>();
+const ANALYZED_MAX = 10_000;
+
+/** Check that a word is a Nix expression that can stand alone inside `( … )`. The result is shared: never change it. */
+export function analyzeNixWord(word: string): Readonly<WordAnalysis> {
+  let a = analyzed.get(word);
+  if (a === undefined) {
+    if (analyzed.size >= ANALYZED_MAX) analyzed.clear();
+    // Frozen, so that a caller that changed a shared result would fail at once rather than skew other scripts.
+    const r = analyzeNow(word);
+    for (const p of r.paths) Object.freeze(p);
+    Object.freeze(r.paths);
+    if (r.problem) Object.freeze(r.problem);
+    analyzed.set(word, (a = Object.freeze(r)));
+  }
+  return a;
+}
+
+function analyzeNow(word: string): WordAnalysis {
   if (word.trim() === '') {
     const message = word === '' ? 'empty package word: Nix reads `()` and fails with a syntax error' : 'blank package word: Nix reads `( )` and fails with a syntax error';
     return { problem: { offset: 0, rule: 'empty-package', message, hint: "remove the empty quotes ('' or \"\")" }, paths: [], attrPath: false };

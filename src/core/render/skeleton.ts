@@ -1,5 +1,5 @@
-import { parse, YAMLParseError } from 'yaml';
 import { RenderError } from '../errors.js';
+import { yamlLib } from '../yaml-lib.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 import { emitYaml, yamlKey, yamlStringValue, type Json } from './yaml-emit.js';
 
@@ -237,10 +237,12 @@ export function prefillText(sk: TextSkeleton, values: readonly string[], from: n
 export function parseRendered(text: string, origin: string): Json {
   const simple = parseSimpleYaml(text);
   if (simple !== undefined) return simple;
+  // Output the simple reader does not take (templates of one's own, mostly): the YAML library reads it.
+  const yaml = yamlLib();
   try {
-    return parse(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as Json;
+    return yaml.parse(text, { strict: true, uniqueKeys: true, prettyErrors: false }) as Json;
   } catch (e) {
-    const pos = e instanceof YAMLParseError && e.linePos ? ` (output line ${e.linePos[0].line}, col ${e.linePos[0].col})` : '';
+    const pos = e instanceof yaml.YAMLParseError && e.linePos ? ` (output line ${e.linePos[0].line}, col ${e.linePos[0].col})` : '';
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new RenderError('template', `${origin}: the rendered output is not valid YAML${pos}: ${msg}`, 'write values with {{json value}}');
   }

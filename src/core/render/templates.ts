@@ -1,5 +1,8 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import runtime from 'handlebars/runtime.js';
+import type Handlebars from 'handlebars';
 import { RenderError } from '../errors.js';
+import { PRECOMPILED } from './builtin-templates.js';
 import { jsonForTemplate } from './skeleton.js';
 
 export type TemplateName = 'configmap' | 'pod' | 'job' | 'cronjob' | 'pod-spec';
@@ -21,9 +24,27 @@ export interface CompiledTemplates {
   origin(name: TemplateName): string;
 }
 
+type Engine = typeof Handlebars;
+/** The Handlebars runtime: enough for templates compiled at build time (see src/build/precompile-templates.mjs). */
+const RUNTIME = runtime as unknown as Engine;
+let compiler: Engine | undefined;
+/**
+ * The Handlebars compiler, for templates that are not the built-in ones (--templates):
+ * some 250 KB of code that a run with the built-in templates never loads.
+ */
+function handlebarsCompiler(): Engine {
+  return (compiler ??= createRequire(import.meta.url)('handlebars') as Engine);
+}
+
+/** The spec compiled at build time for this template, when its text is the built-in one's to the byte. */
+function precompiled(s: TemplateSource): object | undefined {
+  const p = PRECOMPILED[s.name];
+  return p !== undefined && p.text === s.text ? p.spec : undefined;
+}
+
 /** An isolated Handlebars instance: strict lookups, no HTML escaping, one `json` helper. */
-function makeEngine(): typeof Handlebars {
-  const hb = Handlebars.create();
+function makeEngine(base: Engine): Engine {
+  const hb = base.create();
   hb.registerHelper('json', (...args: unknown[]) => {
     // Handlebars passes its options object last; strict mode does not cover helper arguments.
     const options = args[args.length - 1] as { loc?: { start: { line: number; column: number } }; data?: { placeholders?: boolean } };
@@ -36,22 +57,17 @@ function makeEngine(): typeof Handlebars {
 }
 
 export function compileTemplates(sources: readonly TemplateSource[]): CompiledTemplates {
-  const hb = makeEngine();
+  const specs = sources.map(precompiled);
+  const hb = makeEngine(specs.every((s) => s !== undefined) ? RUNTIME : handlebarsCompiler());
   const fns = new Map<TemplateName, { fn: Handlebars.TemplateDelegate; origin: string; includes: boolean }>();
-  for (const s of sources) {
-    let ast: hbs.AST.Program;
-    try {
-      // Parse eagerly: compile() is lazy, and a syntax error should surface before any script renders.
-      ast = hb.parse(s.text);
-    } catch (e) {
-      throw new RenderError('template', `${s.origin}: ${firstLine(e)}`, 'fix the template syntax (see the README for the template context)');
-    }
-    // compile() takes the parsed program: the text is parsed once.
-    const fn = hb.compile(ast, { strict: true, noEscape: true });
+  sources.forEach((s, i) => {
+    const spec = specs[i];
+    // Compiled at build time with the options below (strict, noEscape): the same function compile() makes.
+    const fn = spec ? hb.template(spec as TemplateSpecification) : compile(hb, s);
     // A partial standing alone on its line is indented as that line is (Handlebars indents each line it writes).
     if (PARTIALS.includes(s.name)) hb.registerPartial(s.name, fn);
     fns.set(s.name, { fn, origin: s.origin, includes: /\{\{~?\s*>/.test(s.text) });
-  }
+  });
   return {
     sources: [...sources],
     origin: (name) => fns.get(name)?.origin ?? name,
@@ -67,6 +83,20 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
       }
     },
   };
+}
+
+type TemplateSpecification = Parameters<Engine['template']>[0];
+
+function compile(hb: Engine, s: TemplateSource): Handlebars.TemplateDelegate {
+  let ast: hbs.AST.Program;
+  try {
+    // Parse eagerly: compile() is lazy, and a syntax error should surface before any script renders.
+    ast = hb.parse(s.text);
+  } catch (e) {
+    throw new RenderError('template', `${s.origin}: ${firstLine(e)}`, 'fix the template syntax (see the README for the template context)');
+  }
+  // compile() takes the parsed program: the text is parsed once.
+  return hb.compile(ast, { strict: true, noEscape: true });
 }
 
 /** Handlebars messages are "Parse error on line N:", the source, a caret line, then "Expecting …". */

@@ -11,13 +11,16 @@ export interface SourceLine {
  * The only lines nix-shell looks at: the first non-empty one (Nix splits the
  * file with tokenizeString(…, "\n"), which drops empty lines) and every line
  * that starts with `#!`. Scanning for them, rather than splitting the whole
- * file, keeps thousands of scripts cheap.
+ * file, keeps thousands of scripts cheap; and the scan ends at the last line
+ * that starts with `#!` (found from the end), so a script's body is not read.
  */
 export function shebangCandidates(text: string): { first: SourceLine | undefined; hashBang: SourceLine[] } {
   let first: SourceLine | undefined;
   const hashBang: SourceLine[] = [];
+  // Where the last `#!` line starts (0 also when there is none: the first line is looked at anyway).
+  const last = text.lastIndexOf('\n#!') + 1;
   let line = 1;
-  for (let start = 0; start <= text.length; line++) {
+  for (let start = 0; start <= text.length && (start <= last || first === undefined); line++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     if (end > start && (first === undefined || (text.charCodeAt(start) === 0x23 && text.charCodeAt(start + 1) === 0x21))) {
