@@ -1,12 +1,12 @@
 /**
  * `affinity:` as Kubernetes 1.24 validates it (validateAffinity and the
  * selector checks it calls), each problem at its place in nixpod.yaml.
- * Fields nixpod does not know are refused by knownFields; values it does not
- * check (namespaces, matchLabels values) are left to the server.
+ * Fields nixpod does not know are refused by knownFields; where the API has
+ * strings (values, namespaces, matchLabels), other types are refused too.
  */
 import { issue, isMap, type Issue, type ValuePath } from './issues.js';
 import { labelValue, qualifiedName } from './validate.js';
-import { knownFields, wrongType } from './values.js';
+import { knownFields, stringMap, wrongType } from './values.js';
 
 const NODE_OPS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 const LABEL_OPS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -33,18 +33,10 @@ function mapWith(fields: readonly string[], what: string, checks: Record<string,
 
 /** A list of strings: the API's []string, where a number or boolean is a 500 from the server, not a 422. */
 const strings = (what: string): Check => (v, path) =>
-  v === null ? [] : !Array.isArray(v) ? [wrongType(path, `a list of ${what}`, v)] : v.flatMap((x, i) => (typeof x === 'string' ? [] : [wrongType([...path, i], 'a string', x, typeof x === 'number' || typeof x === 'boolean' ? `quote it: '${String(x)}'` : undefined)]));
+  v === null ? [] : !Array.isArray(v) ? [wrongType(path, `a list of ${what}`, v)] : v.flatMap((x, i) => (typeof x === 'string' ? [] : [wrongType([...path, i], 'a string', x)]));
 
-const matchLabels: Check = (v, path) => {
-  if (!isMap(v)) return [wrongType(path, 'a map of label keys to values', v)];
-  return Object.entries(v).flatMap(([k, x]) => {
-    const kw = qualifiedName(k);
-    if (kw) return [issue([...path, k], 'bad-label', `key '${k}' ${kw}`, undefined, { onKey: true })];
-    if (typeof x !== 'string') return [wrongType([...path, k], 'a string', x, typeof x === 'number' || typeof x === 'boolean' ? `quote it: '${String(x)}'` : undefined)];
-    const vw = labelValue(x);
-    return vw ? [issue([...path, k], 'bad-label', `value '${x}' of '${k}' ${vw}`)] : [];
-  });
-};
+// A label selector's matchLabels: the same rules as the labels setting.
+const matchLabels: Check = (v, path) => stringMap('bad-label', qualifiedName, labelValue)(v, path).issues;
 
 function requirement(ops: readonly string[], keyCheck: (k: string) => string | undefined): Check {
   const shape = mapWith(['key', 'operator', 'values'], 'a match expression', {});

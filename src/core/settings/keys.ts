@@ -67,7 +67,7 @@ function toleration(v: unknown, path: ValuePath): Parsed<unknown> {
   };
   enumAt('operator', TOLERATION_OPS);
   enumAt('effect', EFFECTS);
-  if (v.value !== undefined && v.value !== null && typeof v.value !== 'string') issues.push(wrongType([...path, 'value'], 'a string', v.value, `quote it: '${String(v.value)}'`));
+  if (v.value !== undefined && v.value !== null && typeof v.value !== 'string') issues.push(wrongType([...path, 'value'], 'a string', v.value));
   if (v.operator === 'Exists' && v.value !== undefined && v.value !== null && v.value !== '') issues.push(issue([...path, 'value'], 'bad-value', "a toleration with operator Exists takes no value"));
   // Kubernetes: "effect must be 'NoExecute' when `tolerationSeconds` is set".
   if (v.tolerationSeconds !== undefined && v.effect !== 'NoExecute') issues.push(issue([...path, 'tolerationSeconds'], 'bad-value', 'tolerationSeconds is only for effect NoExecute (Kubernetes rejects it with any other effect)'));

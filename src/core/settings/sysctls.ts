@@ -24,7 +24,7 @@ export function checkSysctls(v: unknown, path: ValuePath): Issue[] {
     if (!isMap(s)) return void out.push(wrongType(at, 'a map {name, value}', s));
     out.push(...knownFields(s, ['name', 'value'], at, 'a sysctl'));
     const name = s.name;
-    if (s.value !== undefined && s.value !== null && typeof s.value !== 'string') out.push(wrongType([...at, 'value'], 'a string', s.value, `quote it: '${String(s.value)}'`));
+    if (s.value !== undefined && s.value !== null && typeof s.value !== 'string') out.push(wrongType([...at, 'value'], 'a string', s.value));
     if (typeof name !== 'string' || name === '') return void out.push(issue(typeof name === 'string' ? [...at, 'name'] : at, 'bad-value', 'a sysctl needs a name'));
     if (name.length > 253 || !SYSCTL.test(name)) out.push(issue([...at, 'name'], 'bad-value', `'${name}' is not a sysctl name (lowercase segments of letters, digits, '-' and '_', joined by '.'; at most 253 characters)`, name.includes('/') ? `write it with dots: ${name.replaceAll('/', '.')} (Kubernetes 1.24 refuses '/')` : undefined));
     else if (seen.has(name)) out.push(issue([...at, 'name'], 'bad-value', `sysctl '${name}' is set twice`, 'keep one'));
