@@ -57,10 +57,11 @@ export function checkReport(run: CheckRun): object {
 
 /** SARIF locates files from the repository root; the scripts' text is at hand, other files (nixpod.yaml) are read again. */
 function sarifContext(run: CheckRun, cwd: string, version: string) {
-  const texts = new Map(run.scripts.map((s) => [s.path, s.text]));
+  // A script's text is decoded when asked for (see core/check/memo.ts): only for the files that have findings.
+  const scripts = new Map(run.scripts.map((s) => [s.path, s]));
   const textOf = (path: string): string | undefined => {
-    const t = texts.get(path);
-    if (t !== undefined) return t ?? undefined;
+    const s = scripts.get(path);
+    if (s !== undefined) return s.text ?? undefined;
     try {
       return readFileSync(resolve(cwd, path), 'utf8');
     } catch {

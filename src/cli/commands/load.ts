@@ -1,4 +1,5 @@
 import { checkScript, type CheckedScript } from '../../core/check/script.js';
+import { createChecker } from '../../core/check/memo.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
 import { checkNameCollisions, checkNameRules } from '../../core/render/plan.js';
 import { configLayers, matchingRules } from '../../core/settings/script-settings.js';
@@ -42,9 +43,10 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const rel = new RelativePaths();
   const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
+  const check = createChecker();
   const checked = withSettings.map((named) => {
     const input = opts.skipNonScripts ? { ...named, explicit: false } : named;
-    const c = checkScript(input);
+    const c = check(input);
     if (c.skipped || c.localRefs.length === 0) return c;
     return checkScript({ ...input, resolved: resolveRefs(join(input.dir, c.fileName), c.localRefs, input.root) });
   });
