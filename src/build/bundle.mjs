@@ -1,0 +1,42 @@
+// `npm run bundle`: the package's CLI in dist/pkg/cli, from tsc's output in dist/src.
+// - nixpod.mjs: the entry (launch.ts): `--version` at once, else it loads
+// - nixpod-program.cjs: the whole program as one CommonJS file, compiled with
+// - nixpod-program.cjs.cache: V8's code cache for it, made here by running it (see code-cache.mjs).
+// The Kubernetes client stays outside (loaded only by the commands that talk to a cluster).
+import { spawnSync } from 'node:child_process';
+import process from 'node:process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(root, 'dist/pkg/cli');
+rmSync(join(root, 'dist/pkg'), { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', external: ['@kubernetes/client-node'] };
+await build({ ...common, entryPoints: [join(root, 'dist/src/cli/launch.js')], format: 'esm', outfile: join(out, 'nixpod.mjs') });
+await build({
+  ...common,
+  entryPoints: [join(root, 'dist/src/cli/start.js')],
+  format: 'cjs',
+  outfile: join(out, 'nixpod-program.cjs'),
+  // import.meta.url (package.json, the templates, createRequire) is the program file's URL.
+  define: { 'import.meta.url': '__nixpodUrl' },
+  banner: { js: 'const __nixpodUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+// Node 20 drops a script's dynamic-import callback when it is compiled from a code cache: the program's one
+// dynamic import (the external Kubernetes client) goes through a function the entry passes in instead.
+const program = join(out, 'nixpod-program.cjs');
+const text = readFileSync(program, 'utf8');
+const imports = text.match(/\bimport\(/g) ?? [];
+const client = 'import("@kubernetes/client-node")';
+if (imports.length !== 1 || text.split(client).length !== 2) {
+  process.stderr.write(`bundle: the program must have exactly one dynamic import, ${client}; it has ${imports.length}\n`);
+  process.exit(1);
+}
+writeFileSync(program, text.replace(client, '__nixpodImport("@kubernetes/client-node")'));
+const r = spawnSync(process.execPath, [join(root, 'src/build/code-cache.mjs'), join(out, 'nixpod-program.cjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+if (r.status !== 0) {
+  process.stderr.write(`code cache: ${r.stderr}`);
+  process.exit(1);
+}

@@ -1,0 +1,18 @@
+// The V8 code cache of the bundled program (see src/io/code-cache.ts): the program is compiled exactly as
+// the entry compiles it, run through the commands a short run uses most (so that the functions they call
+// are compiled too), and the compiled code written beside it. Run by bundle.mjs, its output discarded.
+import { existsSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { compileProgram } from '../../dist/src/io/code-cache.js';
+
+const file = process.argv[2];
+const { script, run } = compileProgram(file);
+const { start } = run();
+const examples = 'scripts';
+const workloads = existsSync(examples) ? [['check', examples], ['render', examples], ['render', '--format', 'json', examples], ['--help']] : [['--help']];
+for (const argv of workloads) {
+  const code = await start(argv, 'nixpod');
+  if (code > 1) throw new Error(`nixpod ${argv.join(' ')} exited ${code}`);
+}
+writeFileSync(`${file}.cache`, script.createCachedData());
+process.exit(0);

@@ -1,0 +1,62 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileProgram } from '../src/io/code-cache.js';
+import { BIN, ROOT, tempTree } from './helpers/cli.js';
+
+const PROGRAM = join(ROOT, 'dist/pkg/cli/nixpod-program.cjs');
+const SCRIPT = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq jq\necho hi\n';
+
+/** The package's files (dist/pkg, package.json, templates) in a folder of their own, to spoil the cache of. */
+function packageCopy(): string {
+  const root = mkdtempSync(join(tmpdir(), 'nixpod-pkg-'));
+  cpSync(join(ROOT, 'dist/pkg'), join(root, 'dist/pkg'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+  cpSync(join(ROOT, 'templates'), join(root, 'templates'), { recursive: true });
+  return root;
+}
+
+const render = (bin: string, dir: string) => spawnSync(process.execPath, [bin, 'render', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+
+describe('the package entry and its code cache', () => {
+  it('the cache made at build time fits this Node: V8 takes it', () => {
+    const { script } = compileProgram(PROGRAM);
+    assert.equal(script.cachedDataRejected, false, 'npm run build makes dist/pkg/cli/nixpod-program.cjs.cache for this Node');
+  });
+
+  it('a spoiled, stale or missing cache changes nothing but the time', () => {
+    const dir = tempTree({ 'a.sh': SCRIPT, 'b.sh': SCRIPT.replace('jq jq', 'curl') });
+    const expected = render(BIN, dir);
+    assert.equal(expected.status, 0, expected.stderr);
+    assert.match(expected.stderr, /duplicate-package/);
+    assert.match(expected.stdout, /"kind": "ConfigMap"/);
+    const root = packageCopy();
+    try {
+      const cache = join(root, 'dist/pkg/cli/nixpod-program.cjs.cache');
+      const bin = join(root, 'dist/pkg/cli/nixpod.mjs');
+      for (const spoil of [() => writeFileSync(cache, 'not a code cache'), () => writeFileSync(cache, Buffer.alloc(4096, 7)), () => rmSync(cache)]) {
+        spoil();
+        const got = render(bin, dir);
+        assert.deepEqual({ status: got.status, stdout: got.stdout, stderr: got.stderr }, { status: expected.status, stdout: expected.stdout, stderr: expected.stderr });
+      }
+      // A cache made for another program (an older build) is refused by V8's source check.
+      cpSync(join(ROOT, 'dist/pkg/cli/nixpod-program.cjs.cache'), cache);
+      writeFileSync(join(root, 'dist/pkg/cli/nixpod-program.cjs'), `${'/* older */'.repeat(3)}\n`, { flag: 'a' });
+      const got = render(bin, dir);
+      assert.equal(got.stdout, expected.stdout);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a run writes nothing beside the program (the cache is made at build time only)', () => {
+    const dir = tempTree({ 'a.sh': SCRIPT });
+    const folder = join(ROOT, 'dist/pkg/cli');
+    const before = readdirSync(folder).map((f) => [f, statSync(join(folder, f)).mtimeMs]);
+    assert.equal(render(BIN, dir).status, 0);
+    assert.deepEqual(readdirSync(folder).map((f) => [f, statSync(join(folder, f)).mtimeMs]), before);
+  });
+});
