@@ -26,7 +26,7 @@ export function mountFullDisk(): FullDisk | string {
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
   if (r.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    const why = `cannot mount a small tmpfs for a full disk: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
+    const why = `cannot mount a small tmpfs for a full disk: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0]}`;
     if (process.env.NIXPOD_REQUIRE_TOOLS) throw new Error(`${why} (NIXPOD_REQUIRE_TOOLS is set: this test must run)`);
     return why;
   }
