@@ -44,6 +44,7 @@ const SKIP_WORDS: Record<SkipKind, [string, string, string]> = {
   symlink: ['symlink', 'symlinks', 'not followed inside folders, name it to use it'],
   hidden: ['hidden file or folder', 'hidden files or folders', 'dot-names are never scripts'],
   node_modules: ['node_modules folder', 'node_modules folders', 'dependencies'],
+  'image-build': ['nixpod image folder', 'nixpod image folders', 'script copies written by nixpod image (.nixpod-image), name it to read it'],
   fifo: ['FIFO', 'FIFOs', 'never read'],
   socket: ['socket', 'sockets', 'never read'],
   device: ['device', 'devices', 'never read'],

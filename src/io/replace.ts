@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, constants, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, constants, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
@@ -17,8 +17,16 @@ export async function replaceFile(path: string, expected: Uint8Array, content: s
   });
   const st = await stat(target);
   const tmp = join(dirname(target), `.${basename(target)}.nixpod-${randomBytes(4).toString('hex')}`);
+  // Only a temp file this call created is removed: a file of that name already there (EEXIST) is not nixpod's.
+  let made = false;
   try {
-    await writeFile(tmp, content, { flag: 'wx', mode: 0o600 });
+    const fh = await open(tmp, 'wx', 0o600);
+    made = true;
+    try {
+      await fh.writeFile(content);
+    } finally {
+      await fh.close();
+    }
     // chmod after the write: the mode given to open(2) is cut by the umask.
     await chmod(tmp, st.mode & 0o7777);
     await chown(tmp, st.uid, st.gid).catch(() => undefined);
@@ -26,7 +34,7 @@ export async function replaceFile(path: string, expected: Uint8Array, content: s
     if (!Buffer.from(expected).equals(now)) throw new IoError(`${path} changed while nixpod was fixing it: it was left as it is`, 'run nixpod check --fix again');
     await rename(tmp, target);
   } catch (e) {
-    await rm(tmp, { force: true });
+    if (made) await rm(tmp, { force: true });
     if (e instanceof IoError) throw e;
     throw new IoError(`cannot write ${path}: ${errnoText(e)}`, `${path} was left as it was: check the folder's permissions and free space, then run again`);
   }

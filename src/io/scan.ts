@@ -4,6 +4,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
+import { FOLDER_MARKER } from '../core/runtime/image-expr.js';
 
 /**
  * What a folder walk leaves out, by kind, so that the summary can say so:
@@ -11,10 +12,13 @@ import { IoError } from '../core/errors.js';
  *   the folder nor loops, and no script is found twice); name one to use it;
  * - `hidden`: dot-files and dot-folders (`.git`, `.env`), never scripts to ship;
  * - `node_modules`: folders of dependencies;
+ * - `image-build`: folders holding `.nixpod-image`, the copies of scripts that
+ *   `nixpod image -o DIR` wrote: read again, each copy would clash with its
+ *   original (duplicate-name); naming the folder or a file in it reads it;
  * - `fifo`, `socket`, `device`: never opened (reading a FIFO blocks).
  * `no-shebang` (files that are not nix-shell scripts) is added by the caller.
  */
-export type SkipKind = 'no-shebang' | 'symlink' | 'hidden' | 'node_modules' | 'fifo' | 'socket' | 'device';
+export type SkipKind = 'no-shebang' | 'symlink' | 'hidden' | 'node_modules' | 'image-build' | 'fifo' | 'socket' | 'device';
 export type SkipCounts = Partial<Record<SkipKind, number>>;
 
 /** A script to check, and where it belongs: `root` is its boundary (see findRoot), `source` its path from there. */
@@ -113,14 +117,23 @@ function readBytes(path: string, abs: string): Uint8Array {
   }
 }
 
-/** Regular files under `dir` (whose real path is `real`), counting what is left out. Links are never followed: no loops. */
-async function walk(dir: string, real: string, cwd: string, skips: SkipCounts): Promise<{ abs: string; real: string }[]> {
+/**
+ * Regular files under `dir` (whose real path is `real`), counting what is left
+ * out. Links are never followed: no loops. `named` is the folder the user
+ * named, read whatever it is (explicit beats the walk).
+ */
+async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, named = true): Promise<{ abs: string; real: string }[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new IoError(`${displayPath(dir, cwd)}: cannot list the folder: ${code === 'EACCES' ? 'permission denied' : (code ?? String(e))}`, 'check the folder\'s permissions (it needs r and x), or leave it out');
+  }
+  // Known from the listing itself: no extra system call per folder.
+  if (!named && entries.some((e) => e.name === FOLDER_MARKER && e.isFile())) {
+    skips['image-build'] = (skips['image-build'] ?? 0) + 1;
+    return [];
   }
   const out: { abs: string; real: string }[] = [];
   for (const e of entries) {
@@ -129,7 +142,7 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts): 
       skips[kind] = (skips[kind] ?? 0) + 1;
       continue;
     }
-    if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips)));
+    if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips, false)));
     else out.push({ abs: join(dir, e.name), real: join(real, e.name) });
   }
   return out;

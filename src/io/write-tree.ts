@@ -1,7 +1,8 @@
 import { lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
+import { makeOutputFolder } from './made-dir.js';
 
 /** A file to write, by its path under the target folder. */
 export interface TreeFile {
@@ -15,30 +16,67 @@ export interface TreeFile {
  * each top-level entry they fall under (`x.nix`, `x/`) as a whole: everything
  * is first written to a staging folder inside `dir`, then each entry is
  * renamed into place, the old one kept aside until all are in. On failure the
- * old entries come back and nothing new stays. With `mayReplace`, an existing
- * entry it does not accept stops the write before anything is changed.
+ * old entries come back, nothing new stays, and a `dir` this call created is
+ * removed again. With `mayReplace`, an existing entry it does not accept
+ * stops the write before anything is changed.
  */
-export async function writeTreeAtomically(dir: string, files: readonly TreeFile[], signal?: AbortSignal, mayReplace?: (path: string) => Promise<boolean>): Promise<string[]> {
-  await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
-    throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
-  });
-  const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
-  if (mayReplace) await refuseForeign(dir, tops, mayReplace);
+export async function writeTreeAtomically(folder: string, files: readonly TreeFile[], signal?: AbortSignal, mayReplace?: (path: string) => Promise<boolean>): Promise<string[]> {
+  // The folder made is the folder written: both spelled without `..` (as render's path.join spells its -o DIR).
+  const dir = resolve(folder);
+  const undo = await makeOutputFolder(dir);
+  try {
+    const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
+    if (mayReplace) await refuseForeign(dir, tops, mayReplace);
+    await writeStaged(dir, files, tops, signal);
+    return tops;
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
+
+async function writeStaged(dir: string, files: readonly TreeFile[], tops: readonly string[], signal?: AbortSignal): Promise<void> {
   const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
-    throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');
+    throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: ${remedy(e)}`);
   });
-  const moved: { top: string; aside: string | null }[] = [];
+  let keepStage = false;
   try {
     for (const f of files) {
       signal?.throwIfAborted();
       const to = join(stage, 'new', f.path);
       await mkdir(dirname(to), { recursive: true });
       await writeFile(to, f.bytes, { mode: f.mode ?? 0o644 }).catch((e: unknown) => {
-        throw new IoError(`cannot write ${join(dir, f.path)}: ${errnoText(e)}`, `nothing in ${dir} was changed: free space or raise the file size limit, then run again`);
+        throw new IoError(`cannot write ${join(dir, f.path)}: ${errnoText(e)}`, `nothing in ${dir} was changed: ${remedy(e)}`);
       });
     }
     await mkdir(join(stage, 'old'));
+    const failed = await swapIn(dir, stage, tops);
+    if (failed) {
+      keepStage = failed.stuck.length > 0;
+      throw keepStage ? stuckError(dir, stage, failed) : failed.error;
+    }
+  } catch (e) {
+    if (e instanceof IoError || signal?.aborted) throw e;
+    throw new IoError(`cannot write into ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: ${remedy(e)}`);
+  } finally {
+    // An old entry that could not be put back is still in the staging folder: never delete it.
+    if (!keepStage) await rm(stage, { recursive: true, force: true });
+  }
+}
+
+interface SwapFailure {
+  error: unknown;
+  /** Old entries that could not be put back: still in the staging folder. */
+  stuck: string[];
+}
+
+/**
+ * Rename each new entry into place, the old one aside. On failure, the new
+ * entries go and the old ones return, and what went wrong is returned.
+ */
+async function swapIn(dir: string, stage: string, tops: readonly string[]): Promise<SwapFailure | undefined> {
+  const moved: { top: string; aside: string | null }[] = [];
+  try {
     for (const top of tops) {
       const target = join(dir, top);
       const had = await lstat(target).then(() => true, () => false);
@@ -47,18 +85,25 @@ export async function writeTreeAtomically(dir: string, files: readonly TreeFile[
       moved.push({ top, aside });
       await rename(join(stage, 'new', top), target);
     }
-    return tops;
-  } catch (e) {
-    // Put back what was there: the new entries go, the old ones return.
+    return undefined;
+  } catch (error) {
+    const stuck: string[] = [];
     for (const m of moved.reverse()) {
       await rm(join(dir, m.top), { recursive: true, force: true });
-      if (m.aside) await rename(m.aside, join(dir, m.top)).catch(() => undefined);
+      if (m.aside) await rename(m.aside, join(dir, m.top)).catch(() => stuck.push(m.top));
     }
-    if (e instanceof IoError || signal?.aborted) throw e;
-    throw new IoError(`cannot write into ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: check the folder and its permissions`);
-  } finally {
-    await rm(stage, { recursive: true, force: true });
+    return { error, stuck };
   }
+}
+
+function stuckError(dir: string, stage: string, f: SwapFailure): IoError {
+  return new IoError(`cannot write into ${dir}: ${errnoText(f.error)}, and the earlier ${f.stuck.join(', ')} could not be put back`, `they are in ${join(stage, 'old')}: move them back into ${dir}`);
+}
+
+/** What to do about a failed write: space for a full disk or quota, else permissions. */
+function remedy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? 'free space or raise the file size limit, then run again' : 'check the folder and its permissions, then run again';
 }
 
 /** Every existing entry the write would replace must be the writer's own: else nothing is written. */
