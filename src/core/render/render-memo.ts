@@ -2,8 +2,8 @@ import type { CheckedScript } from '../check/script.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { SLOT, type MemoHit, type SharedScript, type Slots } from './context-memo.js';
 import type { RenderedScript } from './manifests.js';
-import { shapeCache, shared, withEntries, type Manifest, type RenderEnv } from './render-env.js';
-import { fillPlaceholders, fillText, hole, partialFill, type TextSkeleton } from './skeleton.js';
+import { shapeCache, shared, withEntries, type Manifest, type RenderEnv, type Shared } from './render-env.js';
+import { fillPlaceholders, fillText, hole, partialFill, textSkeleton, type TextSkeleton } from './skeleton.js';
 
 /** The ConfigMap entry's key and value follow the seven slots in the values a script fills. */
 const ENTRY_KEY = 7;
@@ -38,13 +38,28 @@ function skeletons(env: RenderEnv, s: SharedScript): Skeletons | null {
   const n = held.values.length;
   const byShape = shapeCache(env, held.shape);
   // The same skeletons (and cache keys) the general path uses for one entry of each field.
-  const cm = (field: 'data' | 'binaryData') => shared(byShape, env.templates, 'configmap', `configmap\0${field[0]}`, held.context, (m) => withEntries(m, [{ field, key: hole(n), value: hole(n + 1) }]));
-  const [data, binary, pod] = [cm('data'), cm('binaryData'), shared(byShape, env.templates, kind, kind, held.context, (m) => m)];
-  if (!data || !binary || !pod) return null;
+  const data = shared(byShape, env.templates, 'configmap', 'configmap\0d', held.context, (m) => withEntries(m, [{ field: 'data', key: hole(n), value: hole(n + 1) }]));
+  const pod = shared(byShape, env.templates, kind, kind, held.context, (m) => m);
+  if (!data || !pod) return null;
+  const binary = binarySkeleton(byShape, data, n);
   const slotAt = new Map(s.slotAt);
   const renumber = (i: number): number | undefined => (i === n ? ENTRY_KEY : i === n + 1 ? ENTRY_VALUE : slotAt.get(i));
   const own = (x: NonNullable<typeof pod>): Skeleton => ({ tree: x.tree, text: partialFill(x.text, held.values, renumber) });
   return { shared: s, data: own(data), binary: own(binary), workload: own(pod) };
+}
+
+/**
+ * The ConfigMap skeleton for a binary script, made from the text one rather
+ * than by rendering the template again: withEntries keeps every key but the
+ * payload's, and adds the payload last.
+ */
+function binarySkeleton(byShape: Map<string, Shared>, data: NonNullable<Shared>, n: number): NonNullable<Shared> {
+  let entry = byShape.get('configmap\0b');
+  if (!entry) {
+    const tree = withEntries(data.tree, [{ field: 'binaryData', key: hole(n), value: hole(n + 1) }]);
+    byShape.set('configmap\0b', (entry = { tree, text: textSkeleton(tree) }));
+  }
+  return entry;
 }
 
 /**
