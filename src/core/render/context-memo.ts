@@ -3,7 +3,7 @@ import { summarizeShebang, type ShebangModel, type ShebangSummary } from '../she
 import type { WorkloadKind } from '../settings/types.js';
 import { runtimeFacts } from '../runtime/plan.js';
 import { hashedValues, MOUNT_DIR, ownValues, type ScriptHasher, type ScriptValues } from './context.js';
-import { fillJson, jsonTemplate, slotOf, withSentinels, type JsonTemplate, type SlotString } from './json-template.js';
+import { fillJson, jsonTemplate, mayHoldSentinels, sentinels0, slotOf, withSentinels, type JsonTemplate, type SlotString } from './json-template.js';
 import { dataKeyFor, scriptBase } from './names.js';
 import { pinsNixpkgs, type SettingsParts } from './settings-context.js';
 import { hasMark, placehold, type Placeheld, type SharedDescriptions } from './skeleton.js';
@@ -40,6 +40,8 @@ export interface MemoHit {
 
 interface Header {
   sh: ShebangSummary;
+  /** Whether its strings hold the sentinel characters (see json-template.ts). */
+  sentinelChars: boolean;
   pinned: boolean;
   flakes: boolean;
   bySettings: WeakMap<SettingsParts, SharedScript | null>;
@@ -58,7 +60,7 @@ export function contextMemo(hashers: (kind: WorkloadKind) => ScriptHasher, setti
       const sh = summarizeShebang(model);
       const key = JSON.stringify([sh.dialect, sh.interpreter, sh.run, sh.packages, sh.nixPath, sh.pure, sh.keep]);
       h = byContent.get(key);
-      if (!h) byContent.set(key, (h = { sh, pinned: pinsNixpkgs(sh.nixPath), flakes: sh.dialect === 'nix', bySettings: new WeakMap() }));
+      if (!h) byContent.set(key, (h = { sh, sentinelChars: mayHoldSentinels(key), pinned: pinsNixpkgs(sh.nixPath), flakes: sh.dialect === 'nix', bySettings: new WeakMap() }));
       byModel.set(model, h);
     }
     return h;
@@ -101,15 +103,22 @@ function buildShared(script: CheckedScript, header: Header, parts: SettingsParts
     const rt = runtimeFacts(script, s, scriptPath);
     return hashedValues({ base: slot(SLOT.base), key: slot(SLOT.key), source: slot(SLOT.source), scriptPath }, header.sh, s, rt, null, null);
   };
-  const hashed = jsonTemplate(hashedOf);
+  // Strings of the header's or the settings' own that hold the sentinel characters could pass for a sentinel: then both families are built and compared.
+  const twice = header.sentinelChars || mayHoldSentinels(parts.hashed) || mayHoldSentinels(s.namespace ?? '');
+  const hashed = jsonTemplate(hashedOf, twice);
   if (!hashed) return null;
   const own = (slot: SlotString): ScriptValues => ownValues(hashedOf(slot), slot(SLOT.name), slot(SLOT.hash), s, header.flakes);
-  const [a, b] = withSentinels(own).map((v) => placehold([v, parts.context], memo));
-  if (!a || !b || a.shape !== b.shape || a.values.length !== b.values.length) return null;
+  const [a, b] = (twice ? withSentinels(own) : [own(sentinels0)]).map((v) => placehold([v, parts.context], memo));
+  if (!a || (twice && (!b || a.shape !== b.shape || a.values.length !== b.values.length))) return null;
   const slotAt: [number, number][] = [];
   for (let i = 0; i < a.values.length; i++) {
-    const [x, y] = [a.values[i] as string, b.values[i] as string];
+    const x = a.values[i] as string;
     const slot = slotOf(x, 0);
+    if (!twice) {
+      if (slot !== undefined) slotAt.push([i, slot]);
+      continue;
+    }
+    const y = b?.values[i] as string;
     if (slot !== undefined && slotOf(y, 1) === slot) slotAt.push([i, slot]);
     else if (x !== y) return null;
   }

@@ -36,13 +36,30 @@ export interface JsonTemplate {
   slots: number[];
 }
 
-/** The template of JSON.stringify(build(…)); undefined when the value's own strings hold the sentinel characters. */
-export function jsonTemplate(build: (slot: SlotString) => unknown): JsonTemplate | undefined {
-  const [a, b] = withSentinels(build).map((v) => split(JSON.stringify(v)));
-  if (!a || !b || a.texts.length !== b.texts.length || a.texts.some((t, i) => t !== b.texts[i])) return undefined;
-  if (a.slots.some((s, i) => s.family !== 0 || b.slots[i]?.family !== 1 || b.slots[i]?.slot !== s.slot)) return undefined;
+/**
+ * The template of JSON.stringify(build(…)); undefined when the value's own
+ * strings hold the sentinel characters. `twice`: build it with both families
+ * and compare (needed only when the value's own strings may hold them: see mayHoldSentinels).
+ */
+export function jsonTemplate(build: (slot: SlotString) => unknown, twice = true): JsonTemplate | undefined {
+  const a = split(JSON.stringify(build(familyOf(0))));
+  if (!a || a.slots.some((s) => s.family !== 0)) return undefined;
+  if (twice) {
+    const b = split(JSON.stringify(build(familyOf(1))));
+    if (!b || a.texts.length !== b.texts.length || a.texts.some((t, i) => t !== b.texts[i])) return undefined;
+    if (a.slots.some((s, i) => b.slots[i]?.family !== 1 || b.slots[i]?.slot !== s.slot)) return undefined;
+  }
   return { texts: a.texts, slots: a.slots.map((s) => s.slot) };
 }
+
+/** Whether a text (the JSON of a value's own strings) holds the sentinel characters: only then can a string be taken for a sentinel. */
+export function mayHoldSentinels(text: string | Uint8Array): boolean {
+  const t = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return t.includes(OPEN) || t.includes(CLOSE);
+}
+
+/** The sentinel family 0 alone, for a value that cannot hold a forged one. */
+export const sentinels0: SlotString = familyOf(0);
 
 function split(json: string): { texts: string[]; slots: { family: number; slot: number }[] } | undefined {
   const parts = json.split(SENTINEL_JSON);
