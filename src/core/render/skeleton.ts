@@ -208,7 +208,18 @@ export function textSkeleton(doc: { [key: string]: Json }): TextSkeleton {
 
 export function fillText(sk: TextSkeleton, values: readonly string[]): string {
   let out = sk.texts[0] as string;
-  for (let i = 0; i < sk.holes.length; i++) out += holeText(sk.holes[i] as Hole, values) + (sk.texts[i + 1] as string);
+  // A name stands in several places (metadata, labels, volumes): a one-line value's text is the same at any indentation, so it is made once.
+  const made: (string | undefined)[] = [];
+  for (let i = 0; i < sk.holes.length; i++) {
+    const h = sk.holes[i] as Hole;
+    const at = 2 * h.index + (h.key ? 1 : 0);
+    let text = made[at];
+    if (text === undefined) {
+      text = holeText(h, values);
+      if (h.key || !(values[h.index] as string).includes('\n')) made[at] = text;
+    }
+    out += text + (sk.texts[i + 1] as string);
+  }
   return out;
 }
 
