@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkScript, type CheckedScript } from '../../src/core/check/script.js';
-import type { Diagnostic, Severity } from '../../src/core/diagnostic.js';
+import { finding, withPath, type Diagnostic, type Severity } from '../../src/core/diagnostic.js';
 import { checkRendering } from '../../src/core/render/checks.js';
-import { scriptBase } from '../../src/core/render/names.js';
+import { dataLayout } from '../../src/core/render/context.js';
+import { HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue, scriptBase } from '../../src/core/render/names.js';
+import { checkNameCollisions, checkNameRules } from '../../src/core/render/plan.js';
 import { effectiveSettings, MANAGED_BY, nixEnv, pinsNixpkgs, type RenderOptions } from '../../src/core/render/settings-context.js';
 import { checkRuntime } from '../../src/core/runtime/checks.js';
 import { summarizeShebang } from '../../src/core/shebang/parse.js';
@@ -85,5 +87,53 @@ describe('checkRendering, its findings worked out once per settings object', () 
     }
     assert.ok(found > 1000, `${found} findings compared`);
     for (const rule of ['missing-schedule', 'env-clash', 'bad-nix-config', 'own-label', 'own-annotation', 'runtime-ignores-nix-config']) assert.ok(rules.has(rule), `${rule} among ${[...rules].join(', ')}`);
+  });
+});
+
+/** The references: the name checks as they were, one list per base and dataLayout for every script. */
+function referenceCollisions(scripts: readonly CheckedScript[]): Diagnostic[] {
+  const byBase = new Map<string, CheckedScript[]>();
+  for (const s of scripts) if (!s.skipped) byBase.set(scriptBase(s.fileName, s.settings?.settings), [...(byBase.get(scriptBase(s.fileName, s.settings?.settings)) ?? []), s]);
+  const out: Diagnostic[] = [];
+  for (const [base, group] of byBase) {
+    if (group.length < 2) continue;
+    for (const s of group) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'duplicate-name', `base name '${base}' (used for labels, the -o DIR file name and a CronJob's name) is also produced by ${group.filter((o) => o !== s).map((o) => o.path).join(', ')}`, 'give one folder a nixpod.yaml with defaults: {namePrefix: prod-}, or one script a #! nixpod name=… line')]));
+  }
+  return out;
+}
+
+function referenceNameRules(scripts: readonly CheckedScript[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of scripts) {
+    const problems: string[] = [];
+    const base = scriptBase(s.fileName, s.settings?.settings);
+    if (!isDnsLabel(`${base}-${'0'.repeat(HASH_LENGTH)}`)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
+    if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
+    const { keys, paths } = dataLayout(s);
+    for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+    for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
+    for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..), or set name= on a #! nixpod line')]));
+  }
+  return out;
+}
+
+describe('the name checks without per-script lists', () => {
+  const SEED = Number(process.env.NIXPOD_SEED ?? 20261129);
+  it(`300 random runs with colliding and invalid names: the same findings in the same order as the reference (seed ${SEED})`, () => {
+    const r = rng(SEED);
+    const names = ['a.sh', 'b.sh', 'A.sh', 'a_b.sh', 'x'.repeat(300), '..x.sh', 'ok.sh', '-.sh', '中文.sh'];
+    const prefixes = [undefined, 'p-', 'P_', 'x'.repeat(60)];
+    let found = 0;
+    for (let run = 0; run < 300; run++) {
+      const scripts = Array.from({ length: 1 + Math.floor(r() * 12) }, (_, i) => {
+        const c = checkScript({ path: `d${i % 4}/${pick(r, names)}`, bytes: new TextEncoder().encode(script(pick(r, HEADERS), 'echo\n')), explicit: true });
+        const prefix = pick(r, prefixes);
+        return prefix === undefined && r() < 0.5 ? c : { ...c, settings: resolved({ ...(prefix ? { namePrefix: prefix } : {}), ...(r() < 0.2 ? { name: pick(r, ['same', 'Bad Name', '']) } : {}) }) };
+      });
+      const got = [...checkNameCollisions(scripts), ...checkNameRules(scripts)];
+      assert.deepEqual(got, [...referenceCollisions(scripts), ...referenceNameRules(scripts)], `run ${run}`);
+      found += got.length;
+    }
+    assert.ok(found > 300, `${found} findings compared`);
   });
 });
