@@ -110,17 +110,28 @@ function buildShared(script: CheckedScript, header: Header, parts: SettingsParts
   const own = (slot: SlotString): ScriptValues => ownValues(hashedOf(slot), slot(SLOT.name), slot(SLOT.hash), s, header.flakes);
   const [a, b] = (twice ? withSentinels(own) : [own(sentinels0)]).map((v) => placehold([v, parts.context], memo));
   if (!a || (twice && (!b || a.shape !== b.shape || a.values.length !== b.values.length))) return null;
-  const slotAt: [number, number][] = [];
-  for (let i = 0; i < a.values.length; i++) {
-    const x = a.values[i] as string;
+  const slotAt = slotPlaces(a.values, twice ? b?.values : undefined);
+  if (!slotAt) return null;
+  return { parts, kind: s.kind, hasher: hashers(s.kind), hashed, held: a, slotAt };
+}
+
+/**
+ * Where the slots' sentinels stand in placehold's values: [index, slot]. With
+ * the second family's values, a slot counts only where both families agree,
+ * and every other value must be the same in both (else: undefined).
+ */
+function slotPlaces(a: readonly string[], b: readonly string[] | undefined): [number, number][] | undefined {
+  const out: [number, number][] = [];
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
     const slot = slotOf(x, 0);
-    if (!twice) {
-      if (slot !== undefined) slotAt.push([i, slot]);
+    if (b === undefined) {
+      if (slot !== undefined) out.push([i, slot]);
       continue;
     }
-    const y = b?.values[i] as string;
-    if (slot !== undefined && slotOf(y, 1) === slot) slotAt.push([i, slot]);
-    else if (x !== y) return null;
+    const y = b[i] as string;
+    if (slot !== undefined && slotOf(y, 1) === slot) out.push([i, slot]);
+    else if (x !== y) return undefined;
   }
-  return { parts, kind: s.kind, hasher: hashers(s.kind), hashed, held: a, slotAt };
+  return out;
 }
