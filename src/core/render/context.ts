@@ -1,8 +1,8 @@
 import type { CheckedScript } from '../check/script.js';
-import { summarizeShebang } from '../shebang/parse.js';
+import { summarizeShebang, type ShebangSummary } from '../shebang/parse.js';
 import { decodeScript } from '../check/script.js';
-import type { Runtime, WorkloadKind } from '../settings/types.js';
-import { runtimeFacts } from '../runtime/plan.js';
+import type { Runtime, Settings, WorkloadKind } from '../settings/types.js';
+import { runtimeFacts, type RuntimeFacts } from '../runtime/plan.js';
 import { scriptBase, contentHasher, dataKeyFor, KEY_MAX } from './names.js';
 import { MANAGED_BY, pinsNixpkgs, settingsCache, withOwnKeys, type RenderOptions, type SettingsContext, type SettingsParts } from './settings-context.js';
 
@@ -116,27 +116,16 @@ export function buildContext(
   const entries: DataEntry[] = [entry(key, script.bytes, script.text), ...files.map((f, i) => entry(keys[i + 1] as string, f.bytes, decodeScript(f.bytes)))];
   let workingDir = b ? (b.workingDir === '' ? MOUNT_DIR : `${MOUNT_DIR}/${b.workingDir}`) : null;
   let items = paths ? paths.map((path, i) => ({ key: keys[i] as string, path })) : null;
-  const annotations: Record<string, string> = {
-    'nixpod.dev/source': script.source,
-    'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
-    'nixpod.dev/packages': JSON.stringify(sh.packages),
-  };
-  const own = { 'app.kubernetes.io/name': base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': base };
   const flakes = sh.dialect === 'nix';
   const parts = settingsOf(script.settings, pinsNixpkgs(sh.nixPath), flakes);
   const s = parts.settings;
-  const labels = withOwnKeys(own, s.labels);
-  const templateLabels: Record<string, string> = {};
-  for (const k in labels) if (k !== MANAGED_BY) templateLabels[k] = labels[k] as string;
   const rt = runtimeFacts(script, s, scriptPath);
   // A prebuilt image carries the script and its files (and sets its working directory): nothing is mounted.
   if (!rt.configMap) [workingDir, items] = [null, null];
-  const hashed = { base, key, source: script.source, mountDir: MOUNT_DIR, scriptPath, image: rt.image, command: rt.command, runtime: rt.runtime, configMap: rt.configMap, interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
+  const hashed = hashedValues({ base, key, source: script.source, scriptPath }, sh, s, rt, workingDir, items);
   // Everything rendered but the namespace feeds the hash: a change to the script, a file it ships, a setting, the options or a template renames the objects.
   const h = hashers(s.kind)([script.bytes, JSON.stringify(hashed), parts.hashed, ...files.flatMap((f) => [f.path, f.bytes])]);
-  const name = `${base}-${h}`;
-  // The dialect is not hashed on its own: the command it decides is.
-  const mine = { name, workloadName: s.kind === 'cronjob' ? base : name, hash: h, namespace: s.namespace ?? null, ...hashed, dialect: flakes ? ('nix' as const) : ('nix-shell' as const) };
+  const mine = ownValues(hashed, `${base}-${h}`, h, s, flakes);
   // The context is the two pieces together: this script's own values, and those it shares with every script of the same settings.
   // Joined only when asked for (the slow path): a skeleton needs only the pieces.
   let context: TemplateContext | undefined;
@@ -147,6 +136,35 @@ export function buildContext(
     entries,
     pieces: [mine, parts.context],
   };
+}
+
+/** A script's own strings: the rest of its values are its shebang's and its settings' (see context-memo.ts, which fills these four into a shared template). */
+export interface ScriptStrings {
+  base: string;
+  key: string;
+  source: string;
+  scriptPath: string;
+}
+
+export type HashedValues = Omit<ScriptValues, 'name' | 'workloadName' | 'hash' | 'namespace' | 'dialect'>;
+
+/** What the name's hash covers of a script's own values (key order is the hashed JSON's: keep it). */
+export function hashedValues(v: ScriptStrings, sh: ShebangSummary, s: Settings, rt: Pick<RuntimeFacts, 'image' | 'command' | 'runtime' | 'configMap'>, workingDir: string | null, items: ScriptValues['items']): HashedValues {
+  const annotations: Record<string, string> = {
+    'nixpod.dev/source': v.source,
+    'nixpod.dev/interpreter': sh.interpreter ?? sh.run ?? '',
+    'nixpod.dev/packages': JSON.stringify(sh.packages),
+  };
+  const own = { 'app.kubernetes.io/name': v.base, [MANAGED_BY]: 'nixpod', 'nixpod.dev/script': v.base };
+  const labels = withOwnKeys(own, s.labels);
+  const templateLabels: Record<string, string> = {};
+  for (const k in labels) if (k !== MANAGED_BY) templateLabels[k] = labels[k] as string;
+  return { base: v.base, key: v.key, source: v.source, mountDir: MOUNT_DIR, scriptPath: v.scriptPath, image: rt.image, command: rt.command, runtime: rt.runtime, configMap: rt.configMap, interpreter: sh.interpreter, run: sh.run, packages: sh.packages, nixPath: sh.nixPath, pure: sh.pure, keep: sh.keep, labels, annotations: withOwnKeys(annotations, s.annotations), templateLabels, workingDir, items };
+}
+
+/** The script's own piece of the context, once its name is known. The dialect is not hashed on its own: the command it decides is. */
+export function ownValues(hashed: HashedValues, name: string, hash: string, s: Settings, flakes: boolean): ScriptValues {
+  return { name, workloadName: s.kind === 'cronjob' ? hashed.base : name, hash, namespace: s.namespace ?? null, ...hashed, dialect: flakes ? 'nix' : 'nix-shell' };
 }
 
 function entry(key: string, bytes: Uint8Array, text: string | null): DataEntry {

@@ -28,6 +28,9 @@ const HOLE_RE = /\uE004(\d+)\.([kv])(\d+)\uE005/;
 // Any of the marks: a value or template text that holds one takes the slow path.
 const ANY_MARK = /[\uE000-\uE005]/;
 
+/** Whether a string holds one of the placeholder marks (placehold then declines the context). */
+export const hasMark = (s: string): boolean => ANY_MARK.test(s);
+
 export interface Placeheld {
   /** The context with placeholders for its values; built on demand (once per new shape). */
   context(): unknown;
@@ -205,7 +208,18 @@ export function textSkeleton(doc: { [key: string]: Json }): TextSkeleton {
 
 export function fillText(sk: TextSkeleton, values: readonly string[]): string {
   let out = sk.texts[0] as string;
-  for (let i = 0; i < sk.holes.length; i++) out += holeText(sk.holes[i] as Hole, values) + (sk.texts[i + 1] as string);
+  // A name stands in several places (metadata, labels, volumes): a one-line value's text is the same at any indentation, so it is made once.
+  const made: (string | undefined)[] = [];
+  for (let i = 0; i < sk.holes.length; i++) {
+    const h = sk.holes[i] as Hole;
+    const at = 2 * h.index + (h.key ? 1 : 0);
+    let text = made[at];
+    if (text === undefined) {
+      text = holeText(h, values);
+      if (h.key || !(values[h.index] as string).includes('\n')) made[at] = text;
+    }
+    out += text + (sk.texts[i + 1] as string);
+  }
   return out;
 }
 
@@ -219,14 +233,24 @@ const holeText = (h: Hole, values: readonly string[]): string => (h.key ? yamlKe
  * as fillText by construction: each hole's text stands between the same texts.
  */
 export function prefillText(sk: TextSkeleton, values: readonly string[], from: number, to: number): TextSkeleton {
+  return partialFill(sk, values, (i) => (i >= from && i < to ? undefined : i));
+}
+
+/**
+ * The skeleton with the holes `renumber` answers undefined for written in from
+ * `values`, and the others renumbered to its answer: the text a script fills
+ * then needs only its own few values, in an array of their own.
+ */
+export function partialFill(sk: TextSkeleton, values: readonly string[], renumber: (index: number) => number | undefined): TextSkeleton {
   const texts = [sk.texts[0] as string];
   const holes: Hole[] = [];
   for (let i = 0; i < sk.holes.length; i++) {
     const h = sk.holes[i] as Hole;
     const after = sk.texts[i + 1] as string;
-    if (h.index >= from && h.index < to) texts[texts.length - 1] += holeText(h, values) + after;
+    const to = renumber(h.index);
+    if (to === undefined) texts[texts.length - 1] += holeText(h, values) + after;
     else {
-      holes.push(h);
+      holes.push(to === h.index ? h : { ...h, index: to });
       texts.push(after);
     }
   }
