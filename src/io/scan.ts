@@ -66,7 +66,7 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
       throw new IoError(`${p}: is a ${specialKind(st)}, not a script file`, 'name a regular file or a folder (nixpod never reads from a FIFO, socket or device)');
     }
   }
-  const files = [...found.values()].map((f) => ({ ...f, path: displayPath(f.abs, cwd, rel) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [...found.values()].map((f) => ({ abs: f.abs, real: f.real, explicit: f.explicit, root: f.root, source: f.source, path: displayPath(f.abs, cwd, rel) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
   const scripts = files.map((f) => ({ path: f.path, bytes: readBytes(f.path, f.abs), explicit: f.explicit, dir: dirname(f.real), root: f.root, source: f.source }));
   return { scripts, skips };

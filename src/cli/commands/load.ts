@@ -41,7 +41,8 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
   await configs.ready(inputs.map((s) => s.dir));
   const rel = new RelativePaths();
-  const withSettings = inputs.map((input) => ({ ...input, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
+  // Written out, not spread: one object shape for thousands of scripts.
+  const withSettings = inputs.map((input) => ({ path: input.path, bytes: input.bytes, explicit: input.explicit, dir: input.dir, root: input.root, source: input.source, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const check = createChecker();
   const checked = withSettings.map((named) => {
