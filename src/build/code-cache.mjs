@@ -3,10 +3,10 @@
 // are compiled too), and the compiled code written beside it. Run by bundle.mjs, its output discarded.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
-import { compileProgram } from '../../dist/src/io/code-cache.js';
+import { compileProgram, sealCache } from '../../dist/src/io/code-cache.js';
 
 const file = process.argv[2];
-const { script, run } = compileProgram(file);
+const { script, run, source } = compileProgram(file);
 const { start } = run();
 const examples = 'scripts';
 const workloads = existsSync(examples) ? [['check', examples], ['render', examples], ['render', '--format', 'json', examples], ['--help']] : [['--help']];
@@ -14,5 +14,5 @@ for (const argv of workloads) {
   const code = await start(argv, 'nixpod');
   if (code > 1) throw new Error(`nixpod ${argv.join(' ')} exited ${code}`);
 }
-writeFileSync(`${file}.cache`, script.createCachedData());
+writeFileSync(`${file}.cache`, sealCache(source, script.createCachedData()));
 process.exit(0);

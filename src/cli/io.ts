@@ -63,10 +63,14 @@ export function processIo(): CliIo {
       controller.abort(sig);
     });
   }
+  let cwd: string | undefined;
   return {
     stdout: (t) => out.write(t),
     stderr: (t) => err.write(t),
-    cwd: process.cwd(),
+    // Asked for when needed: `--version` answers even in a folder deleted under the shell.
+    get cwd() {
+      return (cwd ??= process.cwd());
+    },
     env: process.env,
     signal: controller.signal,
     stdoutClosed: () => out.closed,

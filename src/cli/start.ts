@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { IoError } from '../core/errors.js';
 import { processIo } from './io.js';
 import { reportFailure, runMain } from './main.js';
 
@@ -15,6 +16,12 @@ export async function start(argv: string[], invokedAs: string): Promise<number> 
   };
   process.on('unhandledRejection', crash);
   process.on('uncaughtException', crash);
+  // Every command resolves paths from the working directory: one deleted under the shell is said once, plainly.
+  try {
+    process.cwd();
+  } catch {
+    return reportFailure(new IoError('the working directory no longer exists (deleted or unmounted)', 'cd to a folder that exists and run nixpod again'), { stderr: (t) => process.stderr.write(t) });
+  }
   // Installed as kubectl-nixpod too: kubectl runs it as `kubectl nixpod`, and its help says so.
   const name = basename(invokedAs).startsWith('kubectl-') ? 'kubectl nixpod' : 'nixpod';
   return runMain(argv, processIo(), name);

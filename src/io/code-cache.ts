@@ -1,28 +1,30 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Script } from 'node:vm';
 
 /**
  * A CommonJS program compiled with its V8 code cache, `<file>.cache`, when
- * there is one. The cache is made at build time (src/build/code-cache.mjs)
- * by the same compile; V8 checks it against its version, its flags and the
- * source, and a cache that does not fit is ignored (the program is then
- * compiled as usual): a stale or missing cache costs time, never correctness.
+ * there is one that fits. The cache is made at build time (src/build/code-cache.mjs)
+ * by the same compile, and written with `sealCache`: the SHA-256 of the
+ * program it was made from and of its own data come first. V8 itself checks
+ * only its version, its flags and the program's length, and a release build
+ * trusts the data (a flipped bit can crash the process): so a cache is given
+ * to V8 only when both hashes match. One that does not (another build of the
+ * program, a spoiled file) is ignored and the program compiled as usual:
+ * slower, never different.
  */
-export function compileProgram(file: string): { script: Script; run: () => unknown } {
-  const source = readFileSync(file, 'utf8');
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(`${file}.cache`);
-  } catch {
-    // No cache: compiled from source.
-  }
+export function compileProgram(file: string): { script: Script; run: () => unknown; source: Buffer } {
+  const bytes = readFileSync(file);
+  const cachedData = fittingCache(`${file}.cache`, bytes);
   // The module wrapper Node itself uses, strict as the ES modules it was built from; and, for the
   // program's one dynamic import (the Kubernetes client, see src/build/bundle.mjs), an import of ours:
   // Node 20 loses a script's own import() callback when the script comes from a code cache.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __nixpodImport) {"use strict";${source}\n})`, {
-    filename: file,
+  // Named by its file name alone: the cache keeps the name it was made with, and stack traces should
+  // not show the build machine's folders.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __nixpodImport) {"use strict";${bytes.toString('utf8')}\n})`, {
+    filename: basename(file),
     ...(cachedData ? { cachedData } : {}),
   });
   const run = (): unknown => {
@@ -30,7 +32,29 @@ export function compileProgram(file: string): { script: Script; run: () => unkno
     (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), importPackage);
     return module.exports;
   };
-  return { script, run };
+  return { script, run, source: bytes };
+}
+
+const HASH = 32;
+const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+/** The cache file's bytes for V8's `data`, made from the program `source`. */
+export function sealCache(source: Uint8Array, data: Uint8Array): Buffer {
+  return Buffer.concat([sha256(source), sha256(data), data]);
+}
+
+/** V8's data from a sealed cache file, or undefined when there is none or it is not for these bytes, whole. */
+function fittingCache(path: string, source: Uint8Array): Buffer | undefined {
+  let sealed: Buffer;
+  try {
+    sealed = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  if (sealed.length <= 2 * HASH) return undefined;
+  const data = sealed.subarray(2 * HASH);
+  const fits = sealed.subarray(0, HASH).equals(sha256(source)) && sealed.subarray(HASH, 2 * HASH).equals(sha256(data));
+  return fits ? data : undefined;
 }
 
 /** The program's import(): a package name resolves from here up, and the program sits beside this code in the package. */

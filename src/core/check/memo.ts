@@ -125,7 +125,12 @@ function withOwnPath(shared: Shared, input: ScriptInput, buf: Buffer): CheckedSc
 }
 
 function repath(d: Diagnostic, from: string, to: string): Diagnostic {
-  const out: Diagnostic = { ...d, path: d.path === from ? to : d.path, message: d.message.replaceAll(from, to) };
-  if (d.hint !== undefined) out.hint = d.hint.replaceAll(from, to);
+  const out: Diagnostic = { ...d, path: d.path === from ? to : d.path, message: swap(d.message, from, to) };
+  if (d.hint !== undefined) out.hint = swap(d.hint, from, to);
   return out;
+}
+
+/** Every `from` in `text` becomes `to`, as written: a path may hold `$&` or `$'`, which replaceAll would expand. */
+function swap(text: string, from: string, to: string): string {
+  return text.split(from).join(to);
 }
