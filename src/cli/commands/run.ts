@@ -154,7 +154,10 @@ async function cleanup(api: Api, kind: 'Pod' | 'Job', name: string, io: CliIo, s
   const left = [...errors.keys()];
   if (left.length > 0) {
     const why = [...errors.values()].map((e) => e.message).join('; ');
-    io.stderr(formatError(`could not clean up: ${left.join(' and ')} left behind in namespace ${ns}: ${why}`, `delete them yourself: kubectl delete -n ${ns} ${left.filter((l) => !l.startsWith('pods of')).join(' ')}`));
+    // Unreachable, nixpod cannot tell whether a create it sent ever arrived: say so, not that something is there.
+    const unknown = [...errors.values()].every((e) => e.kind === 'transport');
+    const where = unknown ? `may be left behind in namespace ${ns} (the cluster could not be reached to see)` : `left behind in namespace ${ns}`;
+    io.stderr(formatError(`could not clean up: ${left.join(' and ')} ${where}: ${why}`, `${unknown ? 'once the cluster is reachable, check and ' : ''}delete them yourself: kubectl delete -n ${ns} ${left.filter((l) => !l.startsWith('pods of')).join(' ')}`));
   }
   return left;
 }
