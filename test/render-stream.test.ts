@@ -93,4 +93,18 @@ describe('render streams exactly what the reference path prints', () => {
       assert.equal(existsSync(join(dir, 'out')), false);
     }
   });
+
+  it('a template that looks a value up by a script\'s own value renders each script with its own values', async () => {
+    const dir = tempTree({ 'team.sh': script('#! nix-shell -i bash -p jq'), 'other.sh': script('#! nix-shell -i bash -p jq'), 'nixpod.yaml': 'defaults:\n  labels: {team-sh: data}\n' });
+    cpSync(join(ROOT, 'templates'), join(dir, 'tpl'), { recursive: true });
+    const pod = join(dir, 'tpl/pod.yaml.hbs');
+    // Only the script whose base is a label key gets the finalizer: a skeleton would look up its placeholder instead.
+    writeFileSync(pod, readFileSync(pod, 'utf8').replace('metadata:\n', 'metadata:\n{{#if (lookup labels base)}}\n  finalizers: ["hit"]\n{{/if}}\n'));
+    for (const format of ['yaml', 'json']) {
+      const res = await runCli(['render', '--templates', 'tpl', '--format', format, '.'], dir);
+      assert.equal(res.code, 0, res.stderr);
+      const hits = res.stdout.split(/finalizers/).length - 1;
+      assert.equal(hits, 1, res.stdout);
+    }
+  });
 });

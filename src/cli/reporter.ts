@@ -48,6 +48,7 @@ const SKIP_WORDS: Record<SkipKind, [string, string, string]> = {
   fifo: ['FIFO', 'FIFOs', 'never read'],
   socket: ['socket', 'sockets', 'never read'],
   device: ['device', 'devices', 'never read'],
+  'bad-name': ['file with a name that is not UTF-8', 'files with names that are not UTF-8', 'rename them to read them'],
 };
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;

@@ -15,10 +15,12 @@ import { FOLDER_MARKER } from '../core/runtime/image-expr.js';
  * - `image-build`: folders holding `.nixpod-image`, the copies of scripts that
  *   `nixpod image -o DIR` wrote: read again, each copy would clash with its
  *   original (duplicate-name); naming the folder or a file in it reads it;
- * - `fifo`, `socket`, `device`: never opened (reading a FIFO blocks).
+ * - `fifo`, `socket`, `device`: never opened (reading a FIFO blocks);
+ * - `bad-name`: names that are not UTF-8: Node reads them with U+FFFD in
+ *   place of the bad bytes, a name that opens nothing (and no Kubernetes key).
  * `no-shebang` (files that are not nix-shell scripts) is added by the caller.
  */
-export type SkipKind = 'no-shebang' | 'symlink' | 'hidden' | 'node_modules' | 'image-build' | 'fifo' | 'socket' | 'device';
+export type SkipKind = 'no-shebang' | 'symlink' | 'hidden' | 'node_modules' | 'image-build' | 'fifo' | 'socket' | 'device' | 'bad-name';
 export type SkipCounts = Partial<Record<SkipKind, number>>;
 
 /** A script to check, and where it belongs: `root` is its boundary (see findRoot), `source` its path from there. */
@@ -140,6 +142,11 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
     const kind = skipKind(e);
     if (kind) {
       skips[kind] = (skips[kind] ?? 0) + 1;
+      continue;
+    }
+    // U+FFFD may be in a name, or stand for bytes that are not UTF-8: only the first opens.
+    if (e.name.includes('\uFFFD') && !(await lstat(join(dir, e.name)).then(() => true, () => false))) {
+      skips['bad-name'] = (skips['bad-name'] ?? 0) + 1;
       continue;
     }
     if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips, false)));

@@ -42,6 +42,13 @@ describe('match globs', () => {
     yes('\\*.sh', '*.sh');
     no('\\*.sh', 'a.sh');
   });
+  it('a final ** matches names with line breaks too (every character a file name may hold)', () => {
+    yes('x/**', 'x/y/a\u2028b.sh');
+    yes('x/**', 'x/y/c\nd.sh');
+    yes('x/**', 'x/\r.sh');
+    no('x/**', 'y/c\nd.sh');
+    yes('**/*.sh', 'x/c\nd.sh');
+  });
   it('unusable globs are reported', () => {
     assert.match(globProblem('[ab') ?? '', /never closed/);
     assert.match(globProblem('{a,b') ?? '', /never closed/);

@@ -53,11 +53,22 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
     const { checkOutputDir, writeOutputDir } = await import('./render-output.js');
     return await (opts.check === true ? checkOutputDir : writeOutputDir)(opts.outputDir, files, io, { kustomization: opts.kustomization !== false });
   } else if (opts.format === 'json') {
-    streamList(rendered, io);
+    await streamList(rendered, io);
   } else {
-    for (let i = 0; i < rendered.length && !io.stdoutClosed(); i += WRITE_BATCH) io.stdout(rendered.slice(i, i + WRITE_BATCH).map((r) => r.yaml()).join(''));
+    for (let i = 0; i < rendered.length && (await goOn(io)); i += WRITE_BATCH) io.stdout(rendered.slice(i, i + WRITE_BATCH).map((r) => r.yaml()).join(''));
   }
   return EXIT.ok;
+}
+
+/**
+ * Whether to write the next batch: stdout is still read and no signal came.
+ * Rendering runs without a pause, so a Ctrl-C is only seen here, between
+ * batches, when the event loop gets a turn (runMain then exits 130 or 143).
+ */
+async function goOn(io: CliIo): Promise<boolean> {
+  if (io.stdoutClosed()) return false;
+  await new Promise((resolve) => setImmediate(resolve));
+  return !io.signal.aborted;
 }
 
 function serialize(r: RenderedScript, format: 'yaml' | 'json'): string {
@@ -74,10 +85,12 @@ function asList(objects: readonly Manifest[]): string {
  * an item at depth 2 is its own two-space JSON with each line indented by four
  * (a JSON string never holds a raw line break, so lines are the document's).
  */
-function streamList(rendered: readonly RenderedScript[], io: CliIo): void {
+async function streamList(rendered: readonly RenderedScript[], io: CliIo): Promise<void> {
   if (rendered.length === 0) return io.stdout(asList([]));
+  if (!(await goOn(io))) return;
   io.stdout('{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n');
-  for (let i = 0; i < rendered.length && !io.stdoutClosed(); i += WRITE_BATCH) {
+  for (let i = 0; i < rendered.length; i += WRITE_BATCH) {
+    if (!(await goOn(io))) return;
     const items = rendered.slice(i, i + WRITE_BATCH).flatMap((r) => r.objects().map((o) => '    ' + JSON.stringify(o, null, 2).replaceAll('\n', '\n    ')));
     io.stdout(items.join(',\n') + (i + WRITE_BATCH < rendered.length ? ',\n' : '\n'));
   }

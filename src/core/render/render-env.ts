@@ -6,6 +6,7 @@ import type { CheckedScript } from '../check/script.js';
 import { isExactSkeleton, parseRendered, prefillText, sharedDescriptions, textSkeleton, type SharedDescriptions, type TextSkeleton } from './skeleton.js';
 import type { CompiledTemplates, TemplateName } from './templates.js';
 import type { Json } from './yaml-emit.js';
+import { setOwn } from '../own-key.js';
 
 export type Manifest = { [key: string]: Json };
 
@@ -76,10 +77,10 @@ export function shared(cache: Map<string, Shared>, templates: CompiledTemplates,
 /** The script and its files go into `data`/`binaryData` here, after parsing: never through template text. */
 export function withEntries(m: Manifest, entries: readonly Pick<DataEntry, 'field' | 'key' | 'value'>[]): Manifest {
   const out: Manifest = {};
-  for (const k of Object.keys(m)) if (k !== 'data' && k !== 'binaryData') out[k] = m[k] as Json;
+  for (const k of Object.keys(m)) if (k !== 'data' && k !== 'binaryData') setOwn(out, k, m[k] as Json);
   for (const e of entries) {
     const field = (out[e.field] ??= {}) as { [key: string]: Json };
-    field[e.key] = e.value;
+    setOwn(field, e.key, e.value);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { RenderError } from '../errors.js';
 import { yamlLib } from '../yaml-lib.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 import { emitYaml, yamlKey, yamlStringValue, type Json } from './yaml-emit.js';
+import { setOwn } from '../own-key.js';
 
 /**
  * Rendering 10,000 scripts would spend most of its time parsing template
@@ -177,7 +178,7 @@ export function fillPlaceholders(doc: Json, values: readonly string[]): Json {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: { [k: string]: Json } = {};
-      for (const k of Object.keys(v)) out[fillString(k)] = walk(v[k] as Json);
+      for (const k of Object.keys(v)) setOwn(out, fillString(k), walk(v[k] as Json));
       return out;
     }
     return v;

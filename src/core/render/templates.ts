@@ -68,12 +68,16 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
     if (PARTIALS.includes(s.name)) hb.registerPartial(s.name, fn);
     fns.set(s.name, { fn, origin: s.origin, includes: /\{\{~?\s*>/.test(s.text) });
   });
+  // A skeleton stands each value in by a placeholder: a template that looks a value up by another
+  // (`lookup labels base`) would look up the placeholder. Then every script renders its own values.
+  const looksUp = sources.some((s) => LOOKUP.test(s.text));
   return {
     sources: [...sources],
     origin: (name) => fns.get(name)?.origin ?? name,
     render(name, context, placeholders = false) {
       const t = fns.get(name);
       if (!t) throw new RenderError('template', `no ${name} template`, `add templates/${name}.yaml.hbs`);
+      if (placeholders && looksUp) throw new Error('no skeleton: a template uses lookup');
       try {
         return t.fn(context, { data: { placeholders } });
       } catch (e) {
@@ -84,6 +88,9 @@ export function compileTemplates(sources: readonly TemplateSource[]): CompiledTe
     },
   };
 }
+
+/** `lookup` inside a mustache: `{{lookup …}}`, `{{#each (lookup …)}}`. */
+const LOOKUP = /\{\{[^}]*\blookup\b/;
 
 type TemplateSpecification = Parameters<Engine['template']>[0];
 

@@ -42,8 +42,8 @@ function translate(g: string, from: number, inBrace: boolean): { re: string; end
     if (c === '*') {
       const segStart = i === 0 || g[i - 1] === '/';
       if (g[i + 1] === '*' && segStart && (i + 2 === g.length || g[i + 2] === '/')) {
-        // `**/` matches zero or more whole folders; a final `**` matches everything below.
-        re += i + 2 === g.length ? '.*' : '(?:[^/]*/)*';
+        // `**/` matches zero or more whole folders; a final `**` matches everything below (line breaks in names too: not `.`).
+        re += i + 2 === g.length ? '[\\s\\S]*' : '(?:[^/]*/)*';
         i += 2;
       } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
