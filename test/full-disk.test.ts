@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { mountFullDisk, type FullDisk } from './helpers/full-disk.js';
-import { script, spawnCli, tempTree } from './helpers/cli.js';
+import { ROOT, script, spawnCli, tempTree } from './helpers/cli.js';
 
 const A = script('#! nix-shell -i bash -p jq');
 const B = script('#! nix-shell -i python3 -p python3');
@@ -136,6 +137,17 @@ describe('check --fix on a full disk (built CLI)', () => {
       assert.match(r.stderr, /hint: \S*\/a\.sh was left as it was/);
       assert.equal(readFileSync(path, 'utf8'), crlf);
       assert.deepEqual(disk.entries(), ['a.sh']);
+    }));
+});
+
+describe('index -o FILE on a full disk (built CLI)', () => {
+  const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
+  it('the folders it made for FILE are removed again, exit 2', { skip: hasNix || process.env.NIXPOD_REQUIRE_NIX ? false : 'nix-instantiate is not installed' }, (t) =>
+    onFullDisk(t, (disk) => {
+      const r = spawnCli(['index', '--nixpkgs', join(ROOT, 'test/fixtures/nixpkgs'), '-o', join(disk.dir, 'a/b/pkgs.txt')], tempTree({}));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /ENOSPC/);
+      assert.deepEqual(disk.entries(), []);
     }));
 });
 
