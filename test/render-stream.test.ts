@@ -89,7 +89,7 @@ describe('render streams exactly what the reference path prints', () => {
       const res = await runCli(argv, dir);
       assert.equal(res.code, 2, `${argv.join(' ')}: ${res.stderr}`);
       assert.equal(res.stdout, '');
-      assert.match(res.stderr, /tpl\/pod\.yaml\.hbs.*line 5, col 28: the value given to json is not defined/);
+      assert.match(res.stderr, /^nixpod: error: zz-last\.sh: tpl\/pod\.yaml\.hbs.*line 5, col 28: the value given to json is not defined/m);
       assert.equal(existsSync(join(dir, 'out')), false);
     }
   });

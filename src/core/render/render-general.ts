@@ -1,4 +1,5 @@
 import type { CheckedScript } from '../check/script.js';
+import { RenderError } from '../errors.js';
 import { buildContext, type DataEntry } from './context.js';
 import type { RenderedScript } from './manifests.js';
 import { checkedManifest, shapeCache, shared, withEntries, type Manifest, type RenderEnv, type Shared } from './render-env.js';
@@ -18,7 +19,14 @@ export function renderGeneral(script: CheckedScript, env: RenderEnv): RenderedSc
   const { entries, pieces } = built;
   const [mine, { kind }] = pieces;
   const withConfigMap = mine.configMap;
-  const slow = (name: TemplateName): Manifest => checkedManifest(parseRendered(templates.render(name, built.context), templates.origin(name)), templates.origin(name));
+  const slow = (name: TemplateName): Manifest => {
+    try {
+      return checkedManifest(parseRendered(templates.render(name, built.context), templates.origin(name)), templates.origin(name));
+    } catch (e) {
+      // A template can fail for one script of thousands: say which.
+      throw e instanceof RenderError ? new RenderError(e.code, `${script.path}: ${e.message}`, e.hint) : e;
+    }
+  };
   let cm: Shared = null;
   let pod: Shared = null;
   let values: string[] = [];

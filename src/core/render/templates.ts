@@ -110,5 +110,6 @@ function compile(hb: Engine, s: TemplateSource): Handlebars.TemplateDelegate {
 function firstLine(e: unknown): string {
   const lines = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim() !== '');
   const expecting = lines.find((l) => l.startsWith('Expecting'));
-  return [lines[0]?.replace(/:$/, ''), expecting].filter(Boolean).join(': ');
+  // Strict mode says where a name was looked for as ` in [object Object]`: no help to anyone.
+  return [lines[0]?.replace(/:$/, '').replace(' in [object Object]', ''), expecting].filter(Boolean).join(': ');
 }
