@@ -1,7 +1,8 @@
-import { link, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
+import { makeOutputFolder } from './made-dir.js';
 
 /**
  * Write a set of files into `dir` as one change: all of them, or none.
@@ -11,13 +12,19 @@ import { errnoText } from './errno.js';
  * hard links until the end, so a failed rename puts back the ones already
  * replaced. The files in `remove` go in the same change: moved into the
  * staging folder (and put back if anything fails), deleted with it at the end.
- * No temp file survives, whatever happens.
+ * No temp file survives, whatever happens, and a `dir` this call created
+ * (with the folders above it) is removed again when the write fails.
  */
 export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
-  await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST' || e.code === 'ENOTDIR') throw new IoError(`cannot write into ${dir}: it (or a folder above it) is a file, not a folder`, 'give -o a folder');
-    throw new IoError(`cannot create the folder ${dir}: ${errnoText(e)}`, 'check the path and its permissions');
+  const undo = await makeOutputFolder(dir);
+  // A failed write (a full disk, Ctrl-C) takes away the folders it made, so that "nothing was changed" holds.
+  return await writeInto(dir, files, signal, remove).catch(async (e: unknown) => {
+    await undo();
+    throw e;
   });
+}
+
+async function writeInto(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal: AbortSignal | undefined, remove: readonly string[]): Promise<string[]> {
   for (const f of files) await checkTarget(join(dir, f.name));
   const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
     throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { formatPackageIndex } from '../../core/packages/index-file.js';
-import { makeOutputFolder } from '../../io/made-dir.js';
 import { writeFilesAtomically } from '../../io/write.js';
 import { listAttrPaths } from '../../nix/instantiate.js';
 import { EXIT } from '../exit-codes.js';
@@ -18,13 +17,7 @@ export async function runIndex(opts: IndexOptions, io: CliIo): Promise<number> {
   if (opts.output === undefined || opts.output === '-') io.stdout(text);
   else {
     const file = resolve(io.cwd, opts.output);
-    const dir = resolve(file, '..');
-    // A failed write (a full disk) takes away the folders it made, as render -o does.
-    const undo = await makeOutputFolder(dir);
-    await writeFilesAtomically(dir, [{ name: file.slice(file.lastIndexOf('/') + 1), content: text }]).catch(async (e: unknown) => {
-      await undo();
-      throw e;
-    });
+    await writeFilesAtomically(resolve(file, '..'), [{ name: file.slice(file.lastIndexOf('/') + 1), content: text }]);
     io.stderr(`wrote ${paths.length} attribute paths to ${opts.output}\n`);
   }
   return EXIT.ok;

@@ -2,7 +2,6 @@ import { isAbsolute, join } from 'node:path';
 import { IoError } from '../../core/errors.js';
 import { KUSTOMIZATION } from '../../core/kustomization.js';
 import { compareOutput, isCandidate, planOutput, type OutputFile, type OutputPlan, type PlanOptions } from '../../core/output-dir.js';
-import { makeOutputFolder } from '../../io/made-dir.js';
 import { readOutputDir } from '../../io/output-dir.js';
 import { writeFilesAtomically } from '../../io/write.js';
 import { EXIT } from '../exit-codes.js';
@@ -21,12 +20,7 @@ export async function writeOutputDir(outputDir: string, manifests: readonly Outp
   const plan = planOutput(manifests, existing, o);
   refuseConflicts(outputDir, plan);
   warnForeignKustomization(outputDir, plan, io);
-  const undo = await makeOutputFolder(dir);
-  // A failed write (a full disk) takes away the folder it made, so that "nothing was changed" holds.
-  await writeFilesAtomically(dir, plan.write, io.signal, plan.remove).catch(async (e: unknown) => {
-    await undo();
-    throw e;
-  });
+  await writeFilesAtomically(dir, plan.write, io.signal, plan.remove);
   const manifestsGone = plan.remove.filter((n) => n !== KUSTOMIZATION);
   const gone = manifestsGone.length > 0 ? `; removed ${plural(manifestsGone.length, 'file')} no script renders any more: ${manifestsGone.join(', ')}` : '';
   const ownGone = plan.remove.includes(KUSTOMIZATION) ? `; removed nixpod's earlier ${KUSTOMIZATION}${o.kustomization === false ? ' (--no-kustomization)' : ''}` : '';
