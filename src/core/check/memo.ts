@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Diagnostic } from '../diagnostic.js';
-import type { Layer } from '../settings/layer.js';
+import { layersKey } from '../settings/script-settings.js';
 import { CONFIGMAP_MAX_BYTES } from './source-rules.js';
 import { baseName, checkScript, type CheckedScript, type ScriptInput } from './script.js';
 
@@ -70,25 +70,12 @@ function keyOf(input: ScriptInput, buf: Buffer): string | undefined {
   // `#! nixpod` lines give settings that name the script: checked in full.
   if (header.includes('nixpod')) return undefined;
   const ext = extOf(baseName(input.path));
-  return `${ext}\u0000${input.explicit ? 1 : 0}\u0000${layersKey(input.settingsLayers)}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}\u0000${header}`;
+  return `${ext}\u0000${input.explicit ? 1 : 0}\u0000${layersKey(input.settingsLayers ?? [])}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}\u0000${header}`;
 }
 
 /** What guessInterpreter reads of a file name. */
 function extOf(fileName: string): string {
   return /\.[a-z]+$/i.exec(fileName)?.[0] ?? '';
-}
-
-const layerIds = new WeakMap<Layer, number>();
-let nextLayerId = 0;
-function layersKey(layers: readonly Layer[] | undefined): string {
-  if (!layers || layers.length === 0) return '';
-  let key = '';
-  for (const l of layers) {
-    let id = layerIds.get(l);
-    if (id === undefined) layerIds.set(l, (id = ++nextLayerId));
-    key += `${id},`;
-  }
-  return key;
 }
 
 /** The script checked under the sentinel path; null when its result is not one to share. */

@@ -32,9 +32,14 @@ function layerId(l: Layer): number {
   return id;
 }
 
+/** The identity of a list of layers, as a string: equal for the same layers in the same order. */
+export function layersKey(layers: readonly Layer[]): string {
+  return layers.map(layerId).join(',');
+}
+
 /** resolveSettings of config layers plus an empty line layer, once per distinct list of layers (the results are never changed). */
 function resolveLayers(layers: readonly Layer[], empty: Layer): Resolution {
-  const key = layers.map(layerId).join(',');
+  const key = layersKey(layers);
   let r = byLayers.get(key);
   if (!r) byLayers.set(key, (r = resolveSettings([...layers, empty])));
   return r;
