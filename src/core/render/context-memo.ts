@@ -70,7 +70,7 @@ export function contextMemo(hashers: (kind: WorkloadKind) => ScriptHasher, setti
     const header = headerOf(script.model);
     const parts = settingsOf(script.settings, header.pinned, header.flakes);
     let shared = header.bySettings.get(parts);
-    if (shared === undefined) header.bySettings.set(parts, (shared = shareable(script, header, parts) ? buildShared(script, header, parts, hashers, memo) : null));
+    if (shared === undefined) header.bySettings.set(parts, (shared = shareable(header, parts) ? buildShared(script, header, parts, hashers, memo) : null));
     if (shared === null) return undefined;
     const base = scriptBase(script.fileName, script.settings?.settings);
     const key = dataKeyFor(script.fileName);
@@ -91,9 +91,10 @@ export function contextMemo(hashers: (kind: WorkloadKind) => ScriptHasher, setti
  * The runtimes whose values depend on the script only through its header and
  * its strings: nix-shell, and any runtime for a `#! nix` script (see
  * runtimeFacts). Nixery's command and a prebuilt image's tag are the script's own.
+ * (A script that ships files never gets here: see contextMemo.)
  */
-function shareable(script: CheckedScript, header: Header, parts: SettingsParts): boolean {
-  return script.bundle === null && (header.flakes || (parts.settings.runtime ?? 'nix-shell') === 'nix-shell');
+function shareable(header: Header, parts: SettingsParts): boolean {
+  return header.flakes || (parts.settings.runtime ?? 'nix-shell') === 'nix-shell';
 }
 
 function buildShared(script: CheckedScript, header: Header, parts: SettingsParts, hashers: (kind: WorkloadKind) => ScriptHasher, memo: SharedDescriptions): SharedScript | null {

@@ -2,7 +2,7 @@ import type { CheckedScript } from '../check/script.js';
 import { appendTo } from '../group.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
 import { dataLayout } from './context.js';
-import { dataKeyFor, scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
+import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
 
 /** Two scripts with the same base (the same file name in two folders, or the same `name`) would collide in labels, `-o` files and CronJob names. */
 export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnostic[] {
@@ -44,15 +44,9 @@ export function checkNameRules(scripts: readonly CheckedScript[]): Diagnostic[] 
     const base = scriptBase(s.fileName, s.settings?.settings);
     if (!isDnsLabel(base + HASH_PROBE)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
     if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
-    if (s.bundle === null) {
-      // dataLayout's one key, without its arrays: most scripts ship no files.
-      const key = dataKeyFor(s.fileName);
-      if (!isDataKey(key)) problems.push(`the ConfigMap key '${key}' is not valid`);
-    } else {
-      const { keys, paths } = dataLayout(s);
-      for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
-      for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
-    }
+    const { keys, paths } = dataLayout(s);
+    for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+    for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
     for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..), or set name= on a #! nixpod line')]));
   }
   return out;
