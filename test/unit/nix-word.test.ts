@@ -53,6 +53,21 @@ describe('package words as Nix expressions', () => {
   });
 });
 
+describe('words whose brackets balance but Nix cannot parse', () => {
+  it("flags `echo hi; exit 0` at the ';' (found by the differential test, seed 696581765: `-pi --command '…'` makes it a package)", () => {
+    const p = analyzeNixWord('echo hi; exit 0').problem;
+    assert.equal(p?.rule, 'nix-syntax');
+    assert.equal(p?.offset, 7);
+    assert.match(p?.message ?? '', /unexpected ';'/);
+  });
+  it('flags an if without else and an assert without a body; keeps let … in, lambdas, with and operators', () => {
+    assert.equal(rule('if a then b'), 'nix-syntax');
+    assert.equal(rule('assert true'), 'nix-syntax');
+    assert.equal(rule('a: '), 'nix-syntax');
+    for (const w of ['let a = pkgs.hello; in a', 'x: x', 'with pkgs; hello', 'a ++ b', 'rec { a = 1; }.a', 'a.${b}', '1.5', 'a or b']) assert.equal(rule(w), undefined, w);
+  });
+});
+
 describe("'=' only binds inside { } or let … in", () => {
   it('flags a bare binding, as Nix does (found by the differential test)', () => {
     assert.equal(analyzeNixWord('nixpkgs=/q r').problem?.rule, 'nix-syntax');

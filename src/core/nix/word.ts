@@ -1,4 +1,6 @@
 import { lexNix, type Token } from './lexer.js';
+import { parseNix } from './parser.js';
+import { NixParseError } from './scanner.js';
 
 export interface WordProblem {
   /** 0-based offset in the word. */
@@ -58,7 +60,7 @@ function analyzeNow(word: string): WordAnalysis {
     return { problem: { ...lexed.error, ...(hint ? { hint } : {}) }, paths, attrPath: false };
   }
   const attrPath = ATTR_PATH.test(word);
-  const problem = attrPath ? keywordProblem(word) : (simpleWordProblem(word, lexed.tokens) ?? balanceProblem(lexed.tokens));
+  const problem = attrPath ? keywordProblem(word) : (simpleWordProblem(word, lexed.tokens) ?? balanceProblem(lexed.tokens) ?? parseProblem(word));
   return { problem, paths, attrPath: attrPath && !problem };
 }
 
@@ -97,6 +99,17 @@ function firstBadAttrChar(word: string): number {
     if (!ATTR_PATH.test(word.slice(0, i)) && !ATTR_PATH.test(word.slice(0, i) + 'x')) return i - 1;
   }
   return Math.max(0, word.length - 1);
+}
+
+/** What Nix's parser refuses in a word whose brackets balance: `(echo hi; exit 0)` is no expression. Syntax only: names are the packages' business. */
+function parseProblem(word: string): WordProblem | undefined {
+  try {
+    parseNix(word);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof NixParseError)) throw e;
+    return { offset: Math.min(e.offset, Math.max(0, word.length - 1)), rule: 'nix-syntax', message: `Nix cannot parse it: ${e.message}`, hint: 'fix the expression (nix-shell puts each -p word inside ( … )); check it with: nix-instantiate --parse -E \'(WORD)\'' };
+  }
 }
 
 function balanceProblem(tokens: readonly Token[]): WordProblem | undefined {
