@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
 import { FOLDER_MARKER } from '../core/runtime/image-expr.js';
+import { SlabReader } from './read-files.js';
 
 /**
  * What a folder walk leaves out, by kind, so that the summary can say so:
@@ -39,9 +40,13 @@ interface Found {
   abs: string;
   /** In its folder's real place: local references resolve from there, whatever the spelling. */
   real: string;
+  /** dirname(real). */
+  dir: string;
   explicit: boolean;
   root: string;
   source: string;
+  /** As shown to the user (displayPath); worked out per folder where it can be. */
+  path: string | undefined;
 }
 
 /** Files named explicitly (symlinks followed), and the regular files under named folders, in path order. */
@@ -55,23 +60,50 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
     const st = await statNamed(p, abs);
     if (st.isDirectory()) {
       const real = realpathOf(p, abs);
-      for (const f of await walk(abs, real, cwd, skips)) {
-        const root = roots.rootOf(dirname(f.real)) ?? real;
-        if (!found.has(f.real)) found.set(f.real, { abs: f.abs, real: f.real, explicit: false, root, source: rel.posix(root, f.real) });
+      // Per folder: its root, and its part of each path, worked out once for all of its files.
+      for (const folder of await walk(abs, real, cwd, skips)) {
+        const root = roots.rootOf(folder.real) ?? real;
+        const source = withSlash(relative(root, folder.real).split(sep).join('/'));
+        const shown = withSlash(folderDisplay(folder.abs, cwd));
+        for (const name of folder.names) {
+          const fileReal = join(folder.real, name);
+          if (!found.has(fileReal)) found.set(fileReal, { abs: join(folder.abs, name), real: fileReal, dir: folder.real, explicit: false, root, source: source + name, path: shown === undefined ? undefined : shown + name });
+        }
       }
     } else if (st.isFile()) {
       // The link's own name, in its folder's real place: one identity whatever the spelling.
       const real = join(realpathOf(p, dirname(abs)), basename(abs));
       const root = roots.rootOf(dirname(real)) ?? dirname(real);
-      found.set(real, { abs, real, explicit: true, root, source: rel.posix(root, real) });
+      found.set(real, { abs, real, dir: dirname(real), explicit: true, root, source: rel.posix(root, real), path: undefined });
     } else {
       throw new IoError(`${p}: is a ${specialKind(st)}, not a script file`, 'name a regular file or a folder (nixpod never reads from a FIFO, socket or device)');
     }
   }
-  const files = [...found.values()].map((f) => ({ abs: f.abs, real: f.real, explicit: f.explicit, root: f.root, source: f.source, path: displayPath(f.abs, cwd, rel) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  // Synchronous reads: for thousands of small files, far faster than as many concurrent promises.
-  const scripts = files.map((f) => ({ path: f.path, bytes: readBytes(f.path, f.abs), explicit: f.explicit, dir: dirname(f.real), root: f.root, source: f.source }));
+  const files = [...found.values()];
+  for (const f of files) f.path ??= displayPath(f.abs, cwd, rel);
+  files.sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : (a.path as string) > (b.path as string) ? 1 : 0));
+  // Synchronous reads into shared slabs: for thousands of small files, far faster than as many promises or buffers.
+  const reader = new SlabReader();
+  const scripts = files.map((f) => ({ path: f.path as string, bytes: readBytes(reader, f.path as string, f.abs), explicit: f.explicit, dir: f.dir, root: f.root, source: f.source }));
   return { scripts, skips };
+}
+
+/** `dir/` for a folder's part of its files' paths; '' stays '' (the files are in the folder itself). */
+function withSlash(dir: string): string;
+function withSlash(dir: string | undefined): string | undefined;
+function withSlash(dir: string | undefined): string | undefined {
+  return dir === undefined || dir === '' ? dir : `${dir}/`;
+}
+
+/**
+ * A folder's part of its files' display paths (displayPath of a file there is
+ * this part, '/', its name), for folders at or below cwd; else undefined, and
+ * each file's path is worked out on its own.
+ */
+function folderDisplay(dir: string, cwd: string): string | undefined {
+  const r = relative(cwd, dir);
+  if (r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r)) return undefined;
+  return r.split(sep).join('/');
 }
 
 /** The nearest folder holding `.git` (a folder, or a worktree's file), cached per folder. */
@@ -109,9 +141,9 @@ function realpathOf(p: string, abs: string): string {
   }
 }
 
-function readBytes(path: string, abs: string): Uint8Array {
+function readBytes(reader: SlabReader, path: string, abs: string): Uint8Array {
   try {
-    return readFileSync(abs);
+    return reader.read(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (code ?? (e as Error).message);
@@ -119,12 +151,19 @@ function readBytes(path: string, abs: string): Uint8Array {
   }
 }
 
+/** A folder's regular files, by name. */
+interface Folder {
+  abs: string;
+  real: string;
+  names: string[];
+}
+
 /**
- * Regular files under `dir` (whose real path is `real`), counting what is left
- * out. Links are never followed: no loops. `named` is the folder the user
- * named, read whatever it is (explicit beats the walk).
+ * The folders under `dir` (whose real path is `real`) with their regular
+ * files, counting what is left out. Links are never followed: no loops.
+ * `named` is the folder the user named, read whatever it is (explicit beats the walk).
  */
-async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, named = true): Promise<{ abs: string; real: string }[]> {
+async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, named = true): Promise<Folder[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -137,7 +176,8 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
     skips['image-build'] = (skips['image-build'] ?? 0) + 1;
     return [];
   }
-  const out: { abs: string; real: string }[] = [];
+  const here: Folder = { abs: dir, real, names: [] };
+  const out = [here];
   for (const e of entries) {
     const kind = skipKind(e);
     if (kind) {
@@ -150,7 +190,7 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
       continue;
     }
     if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips, false)));
-    else out.push({ abs: join(dir, e.name), real: join(real, e.name) });
+    else here.names.push(e.name);
   }
   return out;
 }
