@@ -34,7 +34,15 @@ if (imports.length !== 1 || text.split(client).length !== 2) {
   process.stderr.write(`bundle: the program must have exactly one dynamic import, ${client}; it has ${imports.length}\n`);
   process.exit(1);
 }
-writeFileSync(program, text.replace(client, '__nixpodImport("@kubernetes/client-node")'));
+// commander loads node:child_process (with net, dgram and streams, ~3 ms) when it starts, for executable
+// subcommands nixpod never has: it is loaded when first used instead.
+const eager = 'var childProcess = require("node:child_process");';
+if (text.split(eager).length !== 2) {
+  process.stderr.write(`bundle: commander's child_process require changed; expected once: ${eager}\n`);
+  process.exit(1);
+}
+const lazy = 'var childProcess = { get spawn() { return require("node:child_process").spawn; } };';
+writeFileSync(program, text.replace(client, '__nixpodImport("@kubernetes/client-node")').replace(eager, lazy));
 const r = spawnSync(process.execPath, [join(root, 'src/build/code-cache.mjs'), join(out, 'nixpod-program.cjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (r.status !== 0) {
   process.stderr.write(`code cache: ${r.stderr}`);

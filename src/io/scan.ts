@@ -1,11 +1,13 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
 import { FOLDER_MARKER } from '../core/runtime/image-expr.js';
+import { displayPath, RelativePaths, RootFinder } from './paths.js';
 import { SlabReader } from './read-files.js';
+
+export { displayPath, RelativePaths, RootFinder } from './paths.js';
 
 /**
  * What a folder walk leaves out, by kind, so that the summary can say so:
@@ -106,26 +108,14 @@ function folderDisplay(dir: string, cwd: string): string | undefined {
   return r.split(sep).join('/');
 }
 
-/** The nearest folder holding `.git` (a folder, or a worktree's file), cached per folder. */
-export class RootFinder {
-  private readonly cache = new Map<string, string | undefined>();
-  rootOf(dir: string): string | undefined {
-    if (this.cache.has(dir)) return this.cache.get(dir);
-    const parent = dirname(dir);
-    const root = existsSync(join(dir, '.git')) ? dir : parent === dir ? undefined : this.rootOf(parent);
-    this.cache.set(dir, root);
-    return root;
-  }
-}
-
 async function statNamed(p: string, abs: string): Promise<Stats> {
   try {
-    return await stat(abs);
+    return statSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new IoError(`${p}: a symlink loop (too many levels of symbolic links)`, 'fix the symlink so that it ends at a file or folder');
     if (code === 'EACCES') throw new IoError(`${p}: permission denied`, 'check the permissions of the path and of the folders above it');
-    if (code === 'ENOENT' && (await lstat(abs).then((l) => l.isSymbolicLink(), () => false))) {
+    if (code === 'ENOENT' && isSymlink(abs)) {
       throw new IoError(`${p}: a broken symlink (what it points to does not exist)`, 'fix the symlink, or name its target');
     }
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new IoError(`${p}: no such file or directory`, 'check the path; nixpod takes script files and folders');
@@ -166,7 +156,7 @@ interface Folder {
 async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, named = true): Promise<Folder[]> {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new IoError(`${displayPath(dir, cwd)}: cannot list the folder: ${code === 'EACCES' ? 'permission denied' : (code ?? String(e))}`, 'check the folder\'s permissions (it needs r and x), or leave it out');
@@ -185,7 +175,7 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
       continue;
     }
     // U+FFFD may be in a name, or stand for bytes that are not UTF-8: only the first opens.
-    if (e.name.includes('\uFFFD') && !(await lstat(join(dir, e.name)).then(() => true, () => false))) {
+    if (e.name.includes('\uFFFD') && !opens(join(dir, e.name))) {
       skips['bad-name'] = (skips['bad-name'] ?? 0) + 1;
       continue;
     }
@@ -193,6 +183,24 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
     else here.names.push(e.name);
   }
   return out;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a name from a listing names a file (lstat; a name with U+FFFD for bytes that are not UTF-8 does not). */
+function opens(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function skipKind(e: Dirent): SkipKind | undefined {
@@ -207,28 +215,3 @@ function specialKind(st: Stats): string {
   return st.isFIFO() ? 'FIFO (named pipe)' : st.isSocket() ? 'socket' : st.isBlockDevice() || st.isCharacterDevice() ? 'device' : 'special file';
 }
 
-/**
- * relative(from, file) for files in few folders: the folder's part is worked
- * out once per folder (path.relative resolves and splits both paths each time).
- */
-export class RelativePaths {
-  private readonly byDir = new Map<string, string>();
-  of(from: string, file: string): string {
-    const cut = file.lastIndexOf(sep);
-    if (cut < 0) return relative(from, file);
-    const dir = cut === 0 ? sep : file.slice(0, cut);
-    const key = `${from}\0${dir}`;
-    let r = this.byDir.get(key);
-    if (r === undefined) this.byDir.set(key, (r = relative(from, dir)));
-    const name = file.slice(cut + 1);
-    return r === '' ? name : `${r}${sep}${name}`;
-  }
-  posix(from: string, file: string): string {
-    return this.of(from, file).split(sep).join('/');
-  }
-}
-
-export function displayPath(abs: string, cwd: string, paths?: RelativePaths): string {
-  const rel = paths ? paths.of(cwd, abs) : relative(cwd, abs);
-  return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
-}

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError } from '../core/errors.js';
@@ -17,14 +17,14 @@ export async function loadTemplates(dir: string | undefined, cwd: string): Promi
       const file = `${name}.yaml.hbs`;
       if (dir !== undefined) {
         const custom = resolve(cwd, dir, file);
-        const text = await readFile(custom, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        const text = attempt(() => readFileSync(custom, 'utf8'), (e) => {
           if (e.code === 'ENOENT') return undefined;
           throw new IoError(`${custom}: ${e.message}`);
         });
         if (text !== undefined) return { name, origin: relative(cwd, custom) || custom, text };
       }
       const builtin = join(BUILTIN_TEMPLATES, file);
-      const text = await readFile(builtin, 'utf8').catch(() => {
+      const text = attempt(() => readFileSync(builtin, 'utf8'), () => {
         throw new IoError(`built-in template ${builtin} is missing`, 'reinstall nixpod');
       });
       return { name, origin: `built-in ${file}`, text };
@@ -32,13 +32,22 @@ export async function loadTemplates(dir: string | undefined, cwd: string): Promi
   );
 }
 
+/** fn's value, else what `failed` makes of its error (sync reads: node:fs/promises would load streams and readline at start-up). */
+function attempt<T, U>(fn: () => T, failed: (e: NodeJS.ErrnoException) => U): T | U {
+  try {
+    return fn();
+  } catch (e) {
+    return failed(e as NodeJS.ErrnoException);
+  }
+}
+
 /** A --templates folder that is missing, not a folder, or holds no template is a mistake, never silently the built-in templates. */
 async function requireFolder(abs: string, given: string): Promise<void> {
-  const st = await stat(abs).catch((e: NodeJS.ErrnoException) => {
+  const st: Stats = attempt(() => statSync(abs), (e) => {
     throw new IoError(`--templates ${given}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`, `give a folder holding any of ${LISTED}`);
   });
   if (!st.isDirectory()) throw new IoError(`--templates ${given}: not a folder`, `give a folder holding any of ${LISTED}`);
-  const names = await readdir(abs).catch((e: Error) => {
+  const names = attempt(() => readdirSync(abs), (e) => {
     throw new IoError(`--templates ${given}: ${e.message}`, 'check the folder\'s permissions');
   });
   if (!NAMES.some((n) => names.includes(`${n}.yaml.hbs`))) {
