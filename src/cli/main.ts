@@ -255,7 +255,7 @@ const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1
 
 /** A Go duration as kubectl takes it (`90s`, `5m`, `1h30m`, `1.5h`, `500ms`), or plain seconds; more than zero. */
 export function duration(v: string): number {
-  const parts = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v) ? [[v, v, 's']] : [...v.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  const parts = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v) ? [[v, v, 's']] : [...v.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)/g)];
   const ms = parts.reduce((sum, m) => sum + Number(m[1]) * (UNIT_MS[m[2] ?? 's'] ?? 1000), 0);
   if (parts.map((m) => m[0]).join('') !== v || !(ms > 0) || !Number.isFinite(ms)) throw new InvalidArgumentError(`'${v}' is not a duration above zero (e.g. 90s, 5m, 1h30m).`);
   // Node's timers hold at most 2^31-1 ms (24.8 days); a longer one would fire at once.

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +24,9 @@ export function compileProgram(file: string): { script: Script; run: () => unkno
   // Node 20 loses a script's own import() callback when the script comes from a code cache.
   // Named by its file name alone: the cache keeps the name it was made with, and stack traces should
   // not show the build machine's folders.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __nixpodImport) {"use strict";${bytes.toString('utf8')}\n})`, {
+  // An ASCII program (the build makes it one) decodes as latin1, faster than as UTF-8, to the same string.
+  const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __nixpodImport) {"use strict";${text}\n})`, {
     filename: basename(file),
     ...(cachedData ? { cachedData } : {}),
   });

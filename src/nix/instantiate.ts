@@ -95,7 +95,7 @@ export async function parseExpressions(nix: NixRun, words: readonly string[]): P
     const expr = `[\n${left.map((w) => `(with { }; (\n${w}\n))`).join('\n')}\n]`;
     const r = await run(nix, ['--parse', '--expr', expr]);
     if (r.code === 0) break;
-    const at = /«string»:(\d+):\d+/.exec(stripAnsi(r.stderr));
+    const at = /\u00abstring\u00bb:(\d+):\d+/.exec(stripAnsi(r.stderr));
     // Word i is on line 3 + 3i.
     const i = at ? Math.floor((Number(at[1]) - 2) / 3) : -1;
     const bad = left[Math.min(Math.max(i, 0), left.length - 1)] as string;
