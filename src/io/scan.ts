@@ -40,9 +40,7 @@ export interface Scan {
 
 interface Found {
   abs: string;
-  /** In its folder's real place: local references resolve from there, whatever the spelling. */
-  real: string;
-  /** dirname(real). */
+  /** The real folder of the file (its link's own name in its folder's real place): local references resolve from there, whatever the spelling. */
   dir: string;
   explicit: boolean;
   root: string;
@@ -53,7 +51,9 @@ interface Found {
 
 /** Files named explicitly (symlinks followed), and the regular files under named folders, in path order. */
 export async function collectScripts(paths: readonly string[], cwd: string): Promise<Scan> {
-  const found = new Map<string, Found>();
+  // One folder named: its walk finds each file once (links are not followed), so no set of real paths is needed.
+  const found = paths.length > 1 ? new Map<string, Found>() : undefined;
+  const list: Found[] = [];
   const skips: SkipCounts = {};
   const roots = new RootFinder();
   const rel = new RelativePaths();
@@ -68,26 +68,35 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
         const source = withSlash(relative(root, folder.real).split(sep).join('/'));
         const shown = withSlash(folderDisplay(folder.abs, cwd));
         for (const name of folder.names) {
-          const fileReal = join(folder.real, name);
-          if (!found.has(fileReal)) found.set(fileReal, { abs: join(folder.abs, name), real: fileReal, dir: folder.real, explicit: false, root, source: source + name, path: shown === undefined ? undefined : shown + name });
+          const real = child(folder.real, name);
+          const f: Found = { abs: child(folder.abs, name), dir: folder.real, explicit: false, root, source: source + name, path: shown === undefined ? undefined : shown + name };
+          if (!found) list.push(f);
+          else if (!found.has(real)) found.set(real, f);
         }
       }
     } else if (st.isFile()) {
       // The link's own name, in its folder's real place: one identity whatever the spelling.
       const real = join(realpathOf(p, dirname(abs)), basename(abs));
       const root = roots.rootOf(dirname(real)) ?? dirname(real);
-      found.set(real, { abs, real, dir: dirname(real), explicit: true, root, source: rel.posix(root, real), path: undefined });
+      const f: Found = { abs, dir: dirname(real), explicit: true, root, source: rel.posix(root, real), path: undefined };
+      if (found) found.set(real, f);
+      else list.push(f);
     } else {
       throw new IoError(`${p}: is a ${specialKind(st)}, not a script file`, 'name a regular file or a folder (nixpod never reads from a FIFO, socket or device)');
     }
   }
-  const files = [...found.values()];
+  const files = found ? [...found.values()] : list;
   for (const f of files) f.path ??= displayPath(f.abs, cwd, rel);
   files.sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : (a.path as string) > (b.path as string) ? 1 : 0));
   // Synchronous reads into shared slabs: for thousands of small files, far faster than as many promises or buffers.
   const reader = new SlabReader();
   const scripts = files.map((f) => ({ path: f.path as string, bytes: readBytes(reader, f.path as string, f.abs), explicit: f.explicit, dir: f.dir, root: f.root, source: f.source }));
   return { scripts, skips };
+}
+
+/** join(dir, name) for a name from a listing of a normalised folder, without join's normalising. */
+function child(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
 /** `dir/` for a folder's part of its files' paths; '' stays '' (the files are in the folder itself). */
@@ -179,7 +188,7 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
       skips['bad-name'] = (skips['bad-name'] ?? 0) + 1;
       continue;
     }
-    if (e.isDirectory()) out.push(...(await walk(join(dir, e.name), join(real, e.name), cwd, skips, false)));
+    if (e.isDirectory()) out.push(...(await walk(child(dir, e.name), child(real, e.name), cwd, skips, false)));
     else here.names.push(e.name);
   }
   return out;
