@@ -38,13 +38,14 @@ export class Shared {
  * A CheckedScript of a shared result. A class, not an object literal with a
  * getter: no closure per script, one shape for thousands. The text is valid
  * UTF-8 (see memo.ts), decoded when asked for, never kept (thousands of
- * scripts would hold every text twice). Being a prototype getter, `text` is
- * not copied by a spread (`{...script}`): nothing spreads a CheckedScript.
+ * scripts would hold every text twice). It is an own enumerable accessor, as
+ * in an object literal, so that a spread (`{...script, settings}`) copies it.
  */
 class SharedScript implements CheckedScript {
   readonly fileName: string;
   readonly skipped = false;
   readonly bundle = null;
+  declare readonly text: string;
   constructor(
     readonly path: string,
     readonly source: string,
@@ -55,13 +56,19 @@ class SharedScript implements CheckedScript {
     readonly settings: ResolvedSettings,
   ) {
     this.fileName = baseName(path);
-  }
-
-  get text(): string {
-    const b = this.bytes;
-    return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('utf8');
+    Object.defineProperty(this, 'text', TEXT);
   }
 }
+
+/** One getter for every script: it reads `this`, so no closure is made per script. */
+const TEXT: PropertyDescriptor = Object.freeze({
+  get(this: { bytes: Uint8Array }): string {
+    const b = this.bytes;
+    return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('utf8');
+  },
+  enumerable: true,
+  configurable: true,
+});
 
 /** The script checked under the sentinel path; null when its result is not one to share. */
 export function sharedCheck(input: ScriptInput, ext: string): Shared | null {
