@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IoError } from '../core/errors.js';
 import type { parseSettingsConfig, SettingsConfig } from '../core/settings/config-file.js';
+import type { parsePlainConfig } from '../core/settings/config-read.js';
 import { displayPath, RootFinder, type RelativePaths } from './scan.js';
 
 export const CONFIG_NAME = 'nixpod.yaml';
@@ -17,15 +18,16 @@ export interface LoadedConfig {
  * Finds the nixpod.yaml of each script: `--config FILE` for all of them, else
  * the nearest one in the script's folder or above it, up to the repository
  * root (the folder holding `.git`) or `/`. Each file is read once.
- * `ready()` reads them: the settings reader (with the YAML library) loads only
- * when there is a file to read.
+ * `ready()` reads them: the settings reader loads only when there is a file
+ * to read, and the YAML library only for a file the plain reader leaves to it.
  */
 export class ConfigFinder {
   private readonly fileOf = new Map<string, string | undefined>();
   private readonly byFile = new Map<string, LoadedConfig>();
   private readonly roots = new RootFinder();
   private explicit: LoadedConfig | undefined;
-  private parse: typeof parseSettingsConfig | undefined;
+  private plain: typeof parsePlainConfig | undefined;
+  private full: typeof parseSettingsConfig | undefined;
 
   constructor(private readonly cwd: string, private readonly configFlag?: string) {}
 
@@ -37,9 +39,9 @@ export class ConfigFinder {
       if (f !== undefined && !this.byFile.has(f)) files.add(f);
     }
     if (files.size === 0 && (this.configFlag === undefined || this.explicit)) return;
-    this.parse ??= (await import('../core/settings/config-file.js')).parseSettingsConfig;
-    if (this.configFlag !== undefined) this.explicit ??= this.load(resolve(this.cwd, this.configFlag), this.configFlag);
-    for (const f of files) this.load(f);
+    this.plain ??= (await import('../core/settings/config-read.js')).parsePlainConfig;
+    if (this.configFlag !== undefined) this.explicit ??= await this.read(resolve(this.cwd, this.configFlag), this.configFlag);
+    for (const f of files) await this.read(f);
   }
 
   /** The config for a script in (real) folder `dir`, if any (read by `ready`). */
@@ -63,10 +65,15 @@ export class ConfigFinder {
     return found;
   }
 
-  private load(file: string, named?: string): LoadedConfig {
+  private load(file: string): LoadedConfig {
+    const known = this.byFile.get(file);
+    if (!known) throw new Error(`internal: ${file} was asked for before ConfigFinder.ready()`);
+    return known;
+  }
+
+  private async read(file: string, named?: string): Promise<LoadedConfig> {
     const known = this.byFile.get(file);
     if (known) return known;
-    if (!this.parse) throw new Error(`internal: ${file} was asked for before ConfigFinder.ready()`);
     const shown = named ?? displayPath(file, this.cwd);
     let text: string;
     try {
@@ -76,7 +83,12 @@ export class ConfigFinder {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (code ?? String(e));
       throw new IoError(`${shown}: cannot read the settings file: ${why}`, named !== undefined ? 'check the --config path' : 'make nixpod.yaml readable, or remove it');
     }
-    const loaded = { file, dir: dirname(file), config: this.parse(text, shown) };
+    let config = (this.plain as typeof parsePlainConfig)(text, shown);
+    if (config === undefined) {
+      this.full ??= (await import('../core/settings/config-file.js')).parseSettingsConfig;
+      config = this.full(text, shown);
+    }
+    const loaded = { file, dir: dirname(file), config };
     this.byFile.set(file, loaded);
     return loaded;
   }

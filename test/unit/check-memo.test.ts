@@ -77,4 +77,12 @@ describe('check memo: one check per distinct header', () => {
       assert.doesNotMatch(JSON.stringify(got.diagnostics), /\\u0000/);
     }
   });
+
+  it('keeps the text through a spread, as a plain result does', () => {
+    const check = createChecker();
+    const bytes = new TextEncoder().encode('#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\necho \u00e9\n');
+    check({ path: 'a.sh', bytes, explicit: false });
+    const b = check({ path: 'b.sh', bytes, explicit: false });
+    assert.equal({ ...b, settings: undefined }.text, '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\necho \u00e9\n');
+  });
 });

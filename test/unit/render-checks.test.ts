@@ -5,7 +5,7 @@ import { finding, withPath, type Diagnostic, type Severity } from '../../src/cor
 import { checkRendering } from '../../src/core/render/checks.js';
 import { dataLayout } from '../../src/core/render/context.js';
 import { HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue, scriptBase } from '../../src/core/render/names.js';
-import { checkNameCollisions, checkNameRules } from '../../src/core/render/plan.js';
+import { checkNameCollisions, checkNameRules, checkNames } from '../../src/core/render/plan.js';
 import { effectiveSettings, MANAGED_BY, nixEnv, pinsNixpkgs, type RenderOptions } from '../../src/core/render/settings-context.js';
 import { checkRuntime } from '../../src/core/runtime/checks.js';
 import { summarizeShebang } from '../../src/core/shebang/parse.js';
@@ -132,6 +132,7 @@ describe('the name checks without per-script lists', () => {
       });
       const got = [...checkNameCollisions(scripts), ...checkNameRules(scripts)];
       assert.deepEqual(got, [...referenceCollisions(scripts), ...referenceNameRules(scripts)], `run ${run}`);
+      assert.deepEqual(checkNames(scripts), got, `run ${run}: checkNames`);
       found += got.length;
     }
     assert.ok(found > 300, `${found} findings compared`);

@@ -1,13 +1,13 @@
-import { checkScript, type CheckedScript } from '../../core/check/script.js';
+import { baseName, checkScript, type CheckedScript } from '../../core/check/script.js';
 import { createChecker } from '../../core/check/memo.js';
 import { compareDiagnostics, type Diagnostic } from '../../core/diagnostic.js';
-import { checkNameCollisions, checkNameRules } from '../../core/render/plan.js';
-import { configLayers, matchingRules } from '../../core/settings/script-settings.js';
+import { checkNames } from '../../core/render/plan.js';
 import type { Runtime } from '../../core/settings/types.js';
 import { join } from 'node:path';
 import { resolveRefs } from '../../io/bundle.js';
-import { CONFIG_NAME, ConfigFinder, pathFromConfig, type LoadedConfig } from '../../io/config.js';
-import { collectScripts, RelativePaths, type ScannedScript, type SkipCounts } from '../../io/scan.js';
+import { CONFIG_NAME, ConfigFinder } from '../../io/config.js';
+import { ScriptLayers } from '../../io/script-layers.js';
+import { collectScripts, type SkipCounts } from '../../io/scan.js';
 
 export interface CheckRun {
   scripts: CheckedScript[];
@@ -36,59 +36,52 @@ export async function loadAndCheck(paths: readonly string[], cwd: string, opts: 
   // --config FILE is read before the scan, so that its errors come first.
   await configs.ready();
   const scan = await collectScripts(paths, cwd);
-  const usage = new Map<LoadedConfig, { matched: Set<number>; walked: boolean }>();
   // A settings file found in a folder is not a script, nor a file left out.
   const inputs = scan.scripts.filter((s) => s.explicit || (s.path !== CONFIG_NAME && !s.path.endsWith(`/${CONFIG_NAME}`)));
   await configs.ready(inputs.map((s) => s.dir));
-  const rel = new RelativePaths();
-  // Written out, not spread: one object shape for thousands of scripts.
-  const withSettings = inputs.map((input) => ({ path: input.path, bytes: input.bytes, explicit: input.explicit, dir: input.dir, root: input.root, source: input.source, settingsLayers: settingsFor(input, configs, usage, rel), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime }));
+  const layers = new ScriptLayers(configs);
   // Scripts that name local files are checked again once those are found (a fifth of real scripts).
   const check = createChecker();
-  const checked = withSettings.map((named) => {
-    const input = opts.skipNonScripts ? { ...named, explicit: false } : named;
+  const scripts: CheckedScript[] = [];
+  for (const s of inputs) {
+    // Made and dropped per script (young garbage is cheap), written out for one object shape.
+    const input = { path: s.path, bytes: s.bytes, explicit: opts.skipNonScripts ? false : s.explicit, dir: s.dir, root: s.root, source: s.source, settingsLayers: layers.of(s.dir, baseName(s.path), s.explicit), nixVersion: opts.nixVersion, image: opts.image, runtime: opts.runtime };
     const c = check(input);
-    if (c.skipped || c.localRefs.length === 0) return c;
-    return checkScript({ ...input, resolved: resolveRefs(join(input.dir, c.fileName), c.localRefs, input.root) });
-  });
-  const scripts = checked.filter((s) => !s.skipped);
-  const noShebang = checked.length - scripts.length;
+    if (c.skipped) continue;
+    scripts.push(c.localRefs.length === 0 ? c : checkScript({ ...input, resolved: resolveRefs(join(input.dir, c.fileName), c.localRefs, input.root) }));
+  }
+  const noShebang = inputs.length - scripts.length;
   const skips: SkipCounts = { ...(noShebang > 0 ? { 'no-shebang': noShebang } : {}), ...scan.skips };
   const skipped = Object.values(skips).reduce((n, k) => n + k, 0);
-  const fromConfigs = configs.loaded().flatMap((c) => [...c.config.diagnostics, ...unmatchedRules(c, usage.get(c))]);
-  const all = [...scripts.flatMap((s) => s.diagnostics), ...fromConfigs, ...checkNameCollisions(scripts), ...checkNameRules(scripts)];
-  return { scripts, skipped, skips, diagnostics: dedupe(all).sort(compareDiagnostics) };
-}
-
-function settingsFor(input: ScannedScript, configs: ConfigFinder, usage: Map<LoadedConfig, { matched: Set<number>; walked: boolean }>, rel: RelativePaths) {
-  const c = configs.forDir(input.dir);
-  if (!c) return [];
-  const matched = matchingRules(c.config, pathFromConfig(c, join(input.dir, input.path.slice(input.path.lastIndexOf('/') + 1)), rel));
-  const u = usage.get(c) ?? { matched: new Set<number>(), walked: false };
-  usage.set(c, u);
-  for (const i of matched) u.matched.add(i);
-  if (!input.explicit) u.walked = true;
-  return configLayers(c.config, matched);
+  const fromConfigs = configs.loaded().flatMap((c) => [...c.config.diagnostics, ...layers.unmatchedRules(c)]);
+  const all = [...scripts.flatMap((s) => s.diagnostics), ...fromConfigs, ...checkNames(scripts)];
+  return { scripts, skipped, skips, diagnostics: sortUnique(all) };
 }
 
 /**
- * A `match:` that matches none of the scripts found is most likely a typo. Only
- * said when nixpod walked a folder: named files alone are not all the scripts.
+ * Sorted (compareDiagnostics, stable), each finding once: a setting from
+ * nixpod.yaml shared by many scripts gives the same finding once per script.
+ * The first of equal findings (path, position, rule, message) is kept, as
+ * a filter before the sort would: equal findings compare equal, so after a
+ * stable sort they sit in one run of equal-comparing ones, in input order.
  */
-function unmatchedRules(c: LoadedConfig, u: { matched: Set<number>; walked: boolean } | undefined): Diagnostic[] {
-  if (!u?.walked) return [];
-  return c.config.rules.flatMap((r, i) =>
-    u.matched.has(i) ? [] : [{ path: c.config.path, line: r.at.line, col: r.at.col, severity: 'warning' as const, rule: 'glob-matches-nothing', message: `match '${r.match}' matches none of the scripts checked here (paths are relative to the folder of ${c.config.path})`, hint: "check the glob: * stays within a folder, **/ spans folders (e.g. '**/*.sh')" }],
-  );
-}
-
-/** A setting from nixpod.yaml shared by many scripts gives the same finding once per script: keep one. */
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.path}:${d.line}:${d.col}:${d.rule}:${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+export function sortUnique(ds: Diagnostic[]): Diagnostic[] {
+  ds.sort(compareDiagnostics);
+  const out: Diagnostic[] = [];
+  // The messages of the current run, made only for a run of two or more (most runs are one finding).
+  let messages: Set<string> | null = null;
+  for (let i = 0; i < ds.length; i++) {
+    const d = ds[i] as Diagnostic;
+    const prev = ds[i - 1];
+    if (prev === undefined || compareDiagnostics(prev, d) !== 0) {
+      messages = null;
+      out.push(d);
+      continue;
+    }
+    messages ??= new Set([(out[out.length - 1] as Diagnostic).message]);
+    if (messages.has(d.message)) continue;
+    messages.add(d.message);
+    out.push(d);
+  }
+  return out;
 }

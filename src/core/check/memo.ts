@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import type { Diagnostic } from '../diagnostic.js';
 import { layersKey } from '../settings/script-settings.js';
 import { CONFIGMAP_MAX_BYTES } from './source-rules.js';
 import { baseName, checkScript, type CheckedScript, type ScriptInput } from './script.js';
+import { sharedCheck, type Shared } from './shared-result.js';
 
 /**
  * checkScript, once per distinct header. Everything the checks read of a
@@ -23,34 +23,33 @@ import { baseName, checkScript, type CheckedScript, type ScriptInput } from './s
  * change a CheckedScript's model, settings or findings.
  */
 export function createChecker(): (input: ScriptInput) => CheckedScript {
-  const cache = new Map<string, Shared | null>();
+  // By context (extension, explicit, layers, options), then by header: the long header is hashed once, not within a longer key.
+  const cache = new Map<string, Map<string, Shared | null>>();
+  let size = 0;
   return (input) => {
     const buf = asBuffer(input.bytes);
-    const key = input.resolved === undefined ? keyOf(input, buf) : undefined;
-    if (key === undefined) return checkScript(input);
-    let shared = cache.get(key);
+    const header = input.resolved === undefined ? headerOf(buf) : undefined;
+    if (header === undefined) return checkScript(input);
+    const context = contextOf(input);
+    let byHeader = cache.get(context);
+    if (byHeader === undefined) cache.set(context, (byHeader = new Map()));
+    let shared = byHeader.get(header);
     if (shared === undefined) {
-      shared = share(input);
+      shared = sharedCheck(input, extOf(baseName(input.path)));
       // Bounded: a folder of all-different headers must not grow the cache without end.
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(key, shared);
+      if (size >= CACHE_MAX) {
+        for (const m of cache.values()) m.clear();
+        size = 0;
+      }
+      byHeader.set(header, shared);
+      size++;
     }
     if (shared === null) return checkScript(input);
-    return withOwnPath(shared, input, buf);
+    return shared.withOwnPath(input);
   };
 }
 
 const CACHE_MAX = 10_000;
-/** Never a path: a NUL cannot be in one. The extension is kept (hints name an interpreter by it). */
-const SENTINEL = '\u0000nixpod-script\u0000';
-
-interface Shared {
-  /** The sentinel path the result was made with. */
-  path: string;
-  result: CheckedScript;
-  /** Whether any finding names the path (most have none at all). */
-  named: boolean;
-}
 
 const NL_HASHBANG = Buffer.from('\n#!');
 
@@ -58,8 +57,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The cache key, or undefined when the script must be checked on its own. */
-function keyOf(input: ScriptInput, buf: Buffer): string | undefined {
+/** The header (the bytes up to the end of the last `#!` line, as latin1), or undefined when the script must be checked on its own. */
+function headerOf(buf: Buffer): string | undefined {
   if (buf.length === 0 || buf.length > CONFIGMAP_MAX_BYTES || buf[0] !== 0x23 || buf[1] !== 0x21) return undefined;
   if (buf.indexOf(0x0d) >= 0 || !isUtf8(buf)) return undefined;
   // Starting with `#!`, the file has no BOM, and its first line is the first non-empty one; the header ends with the last `#!` line.
@@ -68,56 +67,21 @@ function keyOf(input: ScriptInput, buf: Buffer): string | undefined {
   if (end < 0) end = buf.length;
   const header = buf.toString('latin1', 0, end);
   // `#! nixpod` lines give settings that name the script: checked in full.
-  if (header.includes('nixpod')) return undefined;
-  const ext = extOf(baseName(input.path));
-  return `${ext}\u0000${input.explicit ? 1 : 0}\u0000${layersKey(input.settingsLayers ?? [])}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}\u0000${header}`;
+  return header.includes('nixpod') ? undefined : header;
 }
 
-/** What guessInterpreter reads of a file name. */
-function extOf(fileName: string): string {
-  return /\.[a-z]+$/i.exec(fileName)?.[0] ?? '';
+/** Everything but the header that the checks read: the extension, explicit, the layers and the run's options. */
+function contextOf(input: ScriptInput): string {
+  return `${extOf(baseName(input.path))}\u0000${input.explicit ? 1 : 0}\u0000${input.settingsLayers === undefined ? '' : layersKey(input.settingsLayers)}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}`;
 }
 
-/** The script checked under the sentinel path; null when its result is not one to share. */
-function share(input: ScriptInput): Shared | null {
-  const path = `${SENTINEL}/s${extOf(baseName(input.path))}`;
-  const result = checkScript({ ...input, path, source: path });
-  const m = result.model;
-  // Only plain nix-shell scripts: a `#! nix` script's lines are scanned past its header, and local files are read per script.
-  if (result.skipped || m.dialect !== 'nix-shell' || m.lines.length === 0 || result.localRefs.length > 0) return null;
-  const named = result.diagnostics.some((d) => d.path === path || d.message.includes(path) || d.hint?.includes(path));
-  return { path, result, named };
-}
-
-function withOwnPath(shared: Shared, input: ScriptInput, buf: Buffer): CheckedScript {
-  const r = shared.result;
-  const diagnostics = shared.named ? r.diagnostics.map((d) => repath(d, shared.path, input.path)) : r.diagnostics.slice();
-  const out: CheckedScript = {
-    path: input.path,
-    source: input.source ?? input.path,
-    fileName: baseName(input.path),
-    bytes: input.bytes,
-    // Valid UTF-8 (see keyOf): decoded when asked for, never kept (thousands of scripts would hold every text twice).
-    get text(): string {
-      return buf.toString('utf8');
-    },
-    model: r.model,
-    diagnostics,
-    skipped: false,
-    localRefs: r.localRefs,
-    bundle: null,
-  };
-  if (r.settings) out.settings = r.settings;
-  return out;
-}
-
-function repath(d: Diagnostic, from: string, to: string): Diagnostic {
-  const out: Diagnostic = { ...d, path: d.path === from ? to : d.path, message: swap(d.message, from, to) };
-  if (d.hint !== undefined) out.hint = swap(d.hint, from, to);
-  return out;
-}
-
-/** Every `from` in `text` becomes `to`, as written: a path may hold `$&` or `$'`, which replaceAll would expand. */
-function swap(text: string, from: string, to: string): string {
-  return text.split(from).join(to);
+/** What guessInterpreter reads of a file name: `/\.[a-z]+$/i`, without a regular expression (once per script). */
+export function extOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  if (dot < 0 || dot === fileName.length - 1) return '';
+  for (let i = dot + 1; i < fileName.length; i++) {
+    const c = fileName.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) return '';
+  }
+  return fileName.slice(dot);
 }

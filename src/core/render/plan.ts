@@ -2,20 +2,42 @@ import type { CheckedScript } from '../check/script.js';
 import { appendTo } from '../group.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
 import { dataLayout } from './context.js';
-import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
+import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue, dataKeyFor } from './names.js';
+
+/** checkNameCollisions then checkNameRules, with each script's base made once for both. */
+export function checkNames(scripts: readonly CheckedScript[]): Diagnostic[] {
+  const bases = scripts.map((s) => scriptBase(s.fileName, s.settings?.settings));
+  const collisions = nameCollisions(scripts, bases);
+  const rules = nameRules(scripts, bases);
+  return collisions.length === 0 ? rules : rules.length === 0 ? collisions : collisions.concat(rules);
+}
 
 /** Two scripts with the same base (the same file name in two folders, or the same `name`) would collide in labels, `-o` files and CronJob names. */
 export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnostic[] {
+  return nameCollisions(scripts, scripts.map((s) => scriptBase(s.fileName, s.settings?.settings)));
+}
+
+/**
+ * Kubernetes' rules for every name and key nixpod makes, checked before any
+ * request: the object name (`<base>-<hash>`), the labels that carry the base,
+ * the ConfigMap keys and the volume item paths. Templates may rename objects;
+ * what they make is the server's to judge.
+ */
+export function checkNameRules(scripts: readonly CheckedScript[]): Diagnostic[] {
+  return nameRules(scripts, scripts.map((s) => scriptBase(s.fileName, s.settings?.settings)));
+}
+
+function nameCollisions(scripts: readonly CheckedScript[], bases: readonly string[]): Diagnostic[] {
   // One entry per base, a list only for a base taken twice: thousands of scripts, a few collisions at most.
   const first = new Map<string, CheckedScript>();
   const byBase = new Map<string, CheckedScript[]>();
-  for (const s of scripts) {
-    if (s.skipped) continue;
-    const base = scriptBase(s.fileName, s.settings?.settings);
+  scripts.forEach((s, i) => {
+    if (s.skipped) return;
+    const base = bases[i] as string;
     const other = first.get(base);
     if (other === undefined) first.set(base, s);
     else appendTo(byBase, base, s);
-  }
+  });
   const out: Diagnostic[] = [];
   if (byBase.size === 0) return out;
   // In the order the bases were first met, as one list per base would give.
@@ -31,26 +53,35 @@ export function checkNameCollisions(scripts: readonly CheckedScript[]): Diagnost
   return out;
 }
 
-/**
- * Kubernetes' rules for every name and key nixpod makes, checked before any
- * request: the object name (`<base>-<hash>`), the labels that carry the base,
- * the ConfigMap keys and the volume item paths. Templates may rename objects;
- * what they make is the server's to judge.
- */
-export function checkNameRules(scripts: readonly CheckedScript[]): Diagnostic[] {
+function nameRules(scripts: readonly CheckedScript[], bases: readonly string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const s of scripts) {
-    const problems: string[] = [];
-    const base = scriptBase(s.fileName, s.settings?.settings);
-    if (!isDnsLabel(base + HASH_PROBE)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
-    if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
-    const { keys, paths } = dataLayout(s);
-    for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
-    for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
+  scripts.forEach((s, i) => {
+    const base = bases[i] as string;
+    // Most bases are clean DNS labels short enough for the hash, so valid label values too: one test for the three.
+    const problems: string[] = CLEAN.test(base) && base.length <= CLEAN_MAX ? [] : baseProblems(base);
+    if (s.bundle) {
+      const { keys, paths } = dataLayout(s);
+      for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+      for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
+    } else {
+      // dataLayout without a bundle: the one key, no paths.
+      const k = dataKeyFor(s.fileName);
+      if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+    }
     for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..), or set name= on a #! nixpod line')]));
-  }
+  });
   return out;
+}
+
+function baseProblems(base: string): string[] {
+  const problems: string[] = [];
+  if (!isDnsLabel(base + HASH_PROBE)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
+  if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
+  return problems;
 }
 
 /** What the hash adds to a base: the name is checked as it will be. */
 const HASH_PROBE = `-${'0'.repeat(HASH_LENGTH)}`;
+/** A base that passes both isDnsLabel(base + HASH_PROBE) and isLabelValue(base): lowercase DNS label characters, starting and ending alphanumeric, short enough. */
+const CLEAN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const CLEAN_MAX = 63 - HASH_PROBE.length;

@@ -32,9 +32,15 @@ function layerId(l: Layer): number {
   return id;
 }
 
+/** Lists are shared by every script that matches the same rules (see io/script-layers.ts): their key is made once per list. */
+const keyOfList = new WeakMap<readonly Layer[], string>();
+
 /** The identity of a list of layers, as a string: equal for the same layers in the same order. */
 export function layersKey(layers: readonly Layer[]): string {
-  return layers.map(layerId).join(',');
+  if (layers.length === 0) return '';
+  let key = keyOfList.get(layers);
+  if (key === undefined) keyOfList.set(layers, (key = layers.map(layerId).join(',')));
+  return key;
 }
 
 /** resolveSettings of config layers plus an empty line layer, once per distinct list of layers (the results are never changed). */
