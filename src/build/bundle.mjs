@@ -41,6 +41,13 @@ if (text.split(eager).length !== 2) {
   process.stderr.write(`bundle: commander's child_process require changed; expected once: ${eager}\n`);
   process.exit(1);
 }
+// The program is decoded as latin1 when it is ASCII (faster than UTF-8, see src/io/code-cache.ts): keep it so.
+const wide = /[^\x00-\x7f]/.exec(text);
+if (wide) {
+  const line = text.slice(0, wide.index).split('\n').length;
+  process.stderr.write(`bundle: ${program}:${line} has the non-ASCII character ${JSON.stringify(wide[0])} (esbuild leaves those in regex literals): write it as \\u${wide[0].charCodeAt(0).toString(16).padStart(4, '0')}\n`);
+  process.exit(1);
+}
 const lazy = 'var childProcess = { get spawn() { return require("node:child_process").spawn; } };';
 writeFileSync(program, text.replace(client, '__nixpodImport("@kubernetes/client-node")').replace(eager, lazy));
 const r = spawnSync(process.execPath, [join(root, 'src/build/code-cache.mjs'), join(out, 'nixpod-program.cjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });

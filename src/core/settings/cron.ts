@@ -61,7 +61,7 @@ function checkDescriptor(s: string, base: number): CronProblem | undefined {
 }
 
 function isGoDuration(d: string): boolean {
-  return d === '0' || /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(d);
+  return d === '0' || /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(d);
 }
 
 /** One field: a comma-separated list of ranges (empty items are skipped, as strings.FieldsFunc does). */
