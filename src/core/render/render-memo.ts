@@ -4,6 +4,8 @@ import { SLOT, type MemoHit, type SharedScript, type Slots } from './context-mem
 import type { RenderedScript } from './manifests.js';
 import { shapeCache, shared, withEntries, type Manifest, type RenderEnv, type Shared } from './render-env.js';
 import { fillPlaceholders, fillText, hole, partialFill, textSkeleton, type TextSkeleton } from './skeleton.js';
+import { byteSkeleton, fillBytes, type ByteSkeleton } from './skeleton-bytes.js';
+import type { ByteSink } from './yaml-bytes.js';
 
 /** The ConfigMap entry's key and value follow the seven slots in the values a script fills. */
 const ENTRY_KEY = 7;
@@ -13,6 +15,8 @@ interface Skeleton {
   tree: Manifest;
   /** Every shared value written in; the holes left are the script's (numbered as in `ownValues`). */
   text: TextSkeleton;
+  /** `---\n`, then `text` as UTF-8. */
+  bytes: ByteSkeleton;
 }
 
 /** What scripts of one SharedScript render from: the ConfigMap for a text and for a binary script, and the workload. */
@@ -44,7 +48,10 @@ function skeletons(env: RenderEnv, s: SharedScript): Skeletons | null {
   const binary = binarySkeleton(byShape, data, n);
   const slotAt = new Map(s.slotAt);
   const renumber = (i: number): number | undefined => (i === n ? ENTRY_KEY : i === n + 1 ? ENTRY_VALUE : slotAt.get(i));
-  const own = (x: NonNullable<typeof pod>): Skeleton => ({ tree: x.tree, text: partialFill(x.text, held.values, renumber) });
+  const own = (x: NonNullable<typeof pod>): Skeleton => {
+    const text = partialFill(x.text, held.values, renumber);
+    return { tree: x.tree, text, bytes: byteSkeleton(text, '---\n') };
+  };
   return { shared: s, data: own(data), binary: own(binary), workload: own(pod) };
 }
 
@@ -61,6 +68,9 @@ function binarySkeleton(byShape: Map<string, Shared>, data: NonNullable<Shared>,
   }
   return entry;
 }
+
+/** yamlInto's values (the slots, then the entry's key and value), reused from script to script. */
+const scratch: string[] = [];
 
 /**
  * One script on the shared path: it holds its script, its strings and the
@@ -108,6 +118,16 @@ class MemoRendered implements RenderedScript {
   yaml(): string {
     const { values, configMap } = this.own();
     return `---\n${fillText(configMap.text, values)}---\n${fillText(this.sk.workload.text, values)}`;
+  }
+
+  yamlInto(sink: ByteSink): void {
+    const text = this.script.text;
+    const values = scratch;
+    for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
+    values[ENTRY_KEY] = this.slots[SLOT.key];
+    values[ENTRY_VALUE] = text ?? Buffer.from(this.script.bytes).toString('base64');
+    fillBytes(sink, (text === null ? this.sk.binary : this.sk.data).bytes, values, text === null ? null : { index: ENTRY_VALUE, bytes: this.script.bytes });
+    fillBytes(sink, this.sk.workload.bytes, values, null);
   }
 
   objects(): [Manifest, Manifest] {
