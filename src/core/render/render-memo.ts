@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { CheckedScript } from '../check/script.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { SLOT, type MemoHit, type SharedScript, type Slots } from './context-memo.js';
@@ -120,14 +121,19 @@ class MemoRendered implements RenderedScript {
     return `---\n${fillText(configMap.text, values)}---\n${fillText(this.sk.workload.text, values)}`;
   }
 
+  /** yaml() as bytes: a text script's body is written from its bytes, without decoding them (see skeleton-bytes.ts). */
   yamlInto(sink: ByteSink): void {
-    const text = this.script.text;
+    const bytes = this.script.bytes;
+    // The test `text === null` without decoding: text is null exactly when the bytes are not UTF-8.
+    const text = isUtf8(bytes);
     const values = scratch;
     for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
     values[ENTRY_KEY] = this.slots[SLOT.key];
-    values[ENTRY_VALUE] = text ?? Buffer.from(this.script.bytes).toString('base64');
-    fillBytes(sink, (text === null ? this.sk.binary : this.sk.data).bytes, values, text === null ? null : { index: ENTRY_VALUE, bytes: this.script.bytes });
-    fillBytes(sink, this.sk.workload.bytes, values, null);
+    values.length = ENTRY_VALUE;
+    if (!text) values[ENTRY_VALUE] = Buffer.from(bytes).toString('base64');
+    const body = text ? { index: ENTRY_VALUE, script: this.script } : null;
+    fillBytes(sink, (text ? this.sk.data : this.sk.binary).bytes, values, body);
+    fillBytes(sink, this.sk.workload.bytes, values, body);
   }
 
   objects(): [Manifest, Manifest] {

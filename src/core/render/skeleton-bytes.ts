@@ -12,22 +12,27 @@ export function byteSkeleton(sk: TextSkeleton, head = ''): ByteSkeleton {
   return { texts: sk.texts.map((t, i) => Buffer.from(i === 0 ? head + t : t, 'utf8')), holes: sk.holes };
 }
 
-/** A value the skeleton takes as bytes: the script's body at hole `index` (the string path writes it where the byte path declines). */
+/** A text script's body, taken as bytes at hole `index`; its text is read (decoded) only where the byte path declines. */
 export interface BodyBytes {
   index: number;
-  bytes: Uint8Array;
+  script: { bytes: Uint8Array; text: string | null };
 }
 
 // A one-line value's text is the same at any indentation: made once per fill, as fillText does.
 const made: (string | undefined)[] = [];
 
-/** Exactly the UTF-8 of `fillText(sk, values)` (with `head` before it), written into `sink`. */
-export function fillBytes(sink: ByteSink, sk: ByteSkeleton, values: readonly string[], body: BodyBytes | null): void {
+/**
+ * Exactly the UTF-8 of `fillText(sk, values)` (with `head` before it),
+ * written into `sink`. With `body`, `values[body.index]` is set to the
+ * script's text only if a hole needs it as a string.
+ */
+export function fillBytes(sink: ByteSink, sk: ByteSkeleton, values: string[], body: BodyBytes | null): void {
   made.fill(undefined);
   sink.bytes(sk.texts[0] as Uint8Array);
   for (let i = 0; i < sk.holes.length; i++) {
     const h = sk.holes[i] as Hole;
-    if (h.index !== body?.index || h.key || !writeBodyValue(sink, body.bytes, h.indent.length)) {
+    if (h.index !== body?.index || h.key || !writeBodyValue(sink, body.script.bytes, h.indent.length)) {
+      if (h.index === body?.index) values[h.index] ??= body.script.text as string;
       const at = 2 * h.index + (h.key ? 1 : 0);
       let text = made[at];
       if (text === undefined) {
