@@ -59,58 +59,21 @@ export class ByteSink {
   }
 }
 
-/** What one pass over a text script's bytes finds out for yamlStringValue's choices (see scanBody). */
-interface BodyScan {
-  newlines: number;
-  /** A character literalBlock refuses (NOT_IN_BLOCK in yaml-emit.ts). */
-  notInBlock: boolean;
-  /** A character quote does not write as JSON.stringify does (NOT_AS_JSON). */
-  notAsJson: boolean;
-  onlyNewlines: boolean;
-  /** A blank or tab before a line break or at the end (TRAILING_BLANK). */
-  trailingBlank: boolean;
-}
-
 const NL = 0x0a;
 const TAB = 0x09;
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const DEL = 0x7f;
+
+const isBlank = (b: number | undefined): boolean => b === SPACE || b === TAB;
 
 /**
- * The bytes are valid UTF-8 (a text script's): a multi-byte character is
- * recognised by its lead byte and the bytes after it. Besides ASCII controls
- * and DEL, both NOT_IN_BLOCK and NOT_AS_JSON hold C1 (U+0080-U+009F), U+2028,
- * U+2029, U+FEFF, U+FFFE and U+FFFF.
+ * Whether the character whose UTF-8 starts at `i` (lead byte `b`) is one
+ * that both NOT_IN_BLOCK and NOT_AS_JSON (yaml-emit.ts) hold beyond ASCII:
+ * C1 (U+0080-U+009F), U+2028, U+2029, U+FEFF, U+FFFE or U+FFFF. The bytes
+ * are valid UTF-8, so a lead byte and the bytes after it say which.
  */
-function scanBody(bytes: Uint8Array): BodyScan {
-  const n = bytes.length;
-  let newlines = 0;
-  let notInBlock = false;
-  let notAsJson = false;
-  let onlyNewlines = true;
-  let trailingBlank = false;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i] as number;
-    if (b === NL) {
-      newlines++;
-      continue;
-    }
-    onlyNewlines = false;
-    if (b === SPACE || b === TAB) {
-      if (i + 1 === n || bytes[i + 1] === NL) trailingBlank = true;
-    } else if (b < 0x20) {
-      notInBlock = true;
-      // \b, \f and \r: JSON.stringify writes them short, quote as \u00xx.
-      if (b === 0x08 || b === 0x0c || b === 0x0d) notAsJson = true;
-    } else if (b >= 0x7f && (b === 0x7f || special(bytes, i, b))) {
-      notInBlock = notAsJson = true;
-    }
-  }
-  return { newlines, notInBlock, notAsJson, onlyNewlines, trailingBlank };
-}
-
-/** Whether the character whose UTF-8 starts at `i` (lead byte `b`) is C1, U+2028/9, U+FEFF, U+FFFE or U+FFFF. */
 function special(bytes: Uint8Array, i: number, b: number): boolean {
   if (b === 0xc2) return (bytes[i + 1] as number) <= 0x9f;
   if (b === 0xe2) return bytes[i + 1] === 0x80 && (bytes[i + 2] === 0xa8 || bytes[i + 2] === 0xa9);
@@ -121,48 +84,79 @@ function special(bytes: Uint8Array, i: number, b: number): boolean {
 
 /**
  * Writes exactly the UTF-8 of `yamlStringValue(text, indent)`, where `text`
- * is `bytes` decoded (valid UTF-8, any BOM kept), as a literal block or a
- * double-quoted string; answers false, having written nothing, for what only
- * the string path writes (no line break, so maybe a plain scalar; characters
- * that quote escapes otherwise than JSON.stringify).
+ * is `bytes` decoded (valid UTF-8, any BOM kept): a literal block where
+ * literalBlock makes one, else JSON.stringify's quoted string. Answers false,
+ * having written nothing, for what only the string path writes: no line
+ * break (maybe a plain scalar), or a character quote escapes otherwise than
+ * JSON.stringify. Each writer checks as it copies, and stops at the first
+ * byte that rules it out: a body is read about once.
  */
 export function writeBodyValue(sink: ByteSink, bytes: Uint8Array, indent: number): boolean {
-  const scan = scanBody(bytes);
-  if (scan.newlines === 0) return false;
-  if (!scan.notInBlock && !scan.onlyNewlines && !scan.trailingBlank) return writeLiteral(sink, bytes, indent + 2, scan.newlines), true;
-  if (scan.notAsJson) return false;
-  writeQuoted(sink, bytes);
+  const buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.indexOf(NL) < 0) return false;
+  // A blank before a line break rules out a literal block: found by a native search, not byte by byte.
+  const block = buf.indexOf(BLANK_NL) < 0 && buf.indexOf(TAB_NL) < 0;
+  return (block && writeLiteral(sink, buf, indent + 2)) || writeQuoted(sink, buf);
+}
+
+const BLANK_NL = Buffer.from(' \n');
+const TAB_NL = Buffer.from('\t\n');
+
+/** literalBlock's ` |`, its indicators, and every non-empty line after `body` spaces; false where it makes none (nothing written). */
+function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number): boolean {
+  const n = bytes.length;
+  let first = 0;
+  while (bytes[first] === NL) first++;
+  // Only line breaks, or a blank at the end (one before a line break is ruled out already).
+  if (first === n || isBlank(bytes[n - 1])) return false;
+  const chomp = bytes[n - 1] !== NL ? 0x2d : bytes[n - 2] === NL ? 0x2b : 0;
+  const end = chomp === 0x2d ? n : n - 1;
+  // A non-empty line takes at least two bytes but the last.
+  const { buf, at } = sink.reserve(6 + end + body * ((end >> 1) + 1));
+  let o = at;
+  buf[o++] = SPACE;
+  buf[o++] = 0x7c;
+  if (isBlank(bytes[first])) buf[o++] = 0x32;
+  if (chomp !== 0) buf[o++] = chomp;
+  buf[o++] = NL;
+  // Every non-empty line of the content gets the block's indentation (literalBlock's LINE_START): written at its line break.
+  if (bytes[0] !== NL) for (let k = 0; k < body; k++) buf[o++] = SPACE;
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i] as number;
+    if (b >= SPACE && b < DEL) {
+      buf[o++] = b;
+      continue;
+    }
+    if (b === NL) {
+      buf[o++] = NL;
+      if (i + 1 < end && bytes[i + 1] !== NL) for (let k = 0; k < body; k++) buf[o++] = SPACE;
+      continue;
+    }
+    if (b !== TAB && (b <= DEL || (b >= 0xc2 && special(bytes, i, b)))) return false;
+    buf[o++] = b;
+  }
+  sink.commit(o);
   return true;
 }
 
-/** literalBlock's ` |`, its indicators, and every non-empty line after `body` spaces. */
-function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number, newlines: number): void {
-  const n = bytes.length;
-  const chomp = bytes[n - 1] !== NL ? '-' : n >= 2 && bytes[n - 2] === NL ? '+' : '';
-  const end = chomp === '-' ? n : n - 1;
-  let first = 0;
-  while (bytes[first] === NL) first++;
-  const indicator = bytes[first] === SPACE || bytes[first] === TAB ? '2' : '';
-  sink.text(` |${indicator}${chomp}\n`);
-  const { buf, at } = sink.reserve(end + (newlines + 1) * body);
-  let o = at;
-  let lineStart = true;
-  for (let i = 0; i < end; i++) {
-    const b = bytes[i] as number;
-    if (lineStart && b !== NL) {
-      buf.fill(SPACE, o, o + body);
-      o += body;
-    }
-    buf[o++] = b;
-    lineStart = b === NL;
-  }
-  sink.commit(o);
-}
-
 const HEX = '0123456789abcdef';
+const ASIS = 0;
+/** A lead byte of a character quote may escape otherwise (see special). */
+const LEAD = 1;
+/** \b, \f and \r (JSON.stringify writes them short, quote as \u00xx) and DEL (quote escapes it). */
+const OTHERWISE = 2;
+/** Per byte: ASIS, LEAD, OTHERWISE, or what JSON.stringify writes after its backslash. */
+const ESCAPED = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ESCAPED[b] = 0x75;
+ESCAPED[NL] = 0x6e;
+ESCAPED[TAB] = 0x74;
+ESCAPED[QUOTE] = QUOTE;
+ESCAPED[BACKSLASH] = BACKSLASH;
+for (const b of [0x08, 0x0c, 0x0d, DEL]) ESCAPED[b] = OTHERWISE;
+for (const b of [0xc2, 0xe2, 0xef]) ESCAPED[b] = LEAD;
 
-/** ` ` and JSON.stringify's double-quoted string (the bytes hold no character that quote writes otherwise). */
-function writeQuoted(sink: ByteSink, bytes: Uint8Array): void {
+/** ` ` and JSON.stringify's double-quoted string; false where quote writes otherwise (nothing written). */
+function writeQuoted(sink: ByteSink, bytes: Uint8Array): boolean {
   const n = bytes.length;
   // \u00xx, the longest escape, is six bytes for one.
   const { buf, at } = sink.reserve(3 + 6 * n);
@@ -171,16 +165,19 @@ function writeQuoted(sink: ByteSink, bytes: Uint8Array): void {
   buf[o++] = QUOTE;
   for (let i = 0; i < n; i++) {
     const b = bytes[i] as number;
-    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) {
+    if (b > QUOTE && b < DEL && b !== BACKSLASH) {
       buf[o++] = b;
       continue;
     }
+    const e = ESCAPED[b] as number;
+    if (e === ASIS || (e === LEAD && !special(bytes, i, b))) {
+      buf[o++] = b;
+      continue;
+    }
+    if (e <= OTHERWISE) return false;
     buf[o++] = BACKSLASH;
-    if (b === QUOTE || b === BACKSLASH) buf[o++] = b;
-    else if (b === NL) buf[o++] = 0x6e;
-    else if (b === TAB) buf[o++] = 0x74;
-    else {
-      buf[o++] = 0x75;
+    buf[o++] = e;
+    if (e === 0x75) {
       buf[o++] = 0x30;
       buf[o++] = 0x30;
       buf[o++] = HEX.charCodeAt(b >> 4);
@@ -189,4 +186,5 @@ function writeQuoted(sink: ByteSink, bytes: Uint8Array): void {
   }
   buf[o++] = QUOTE;
   sink.commit(o);
+  return true;
 }
