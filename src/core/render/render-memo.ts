@@ -125,15 +125,13 @@ class MemoRendered implements RenderedScript {
   yamlInto(sink: ByteSink): void {
     const bytes = this.script.bytes;
     // The test `text === null` without decoding: text is null exactly when the bytes are not UTF-8.
-    const text = isUtf8(bytes);
+    const body = isUtf8(bytes) ? this.script : null;
     const values = scratch;
     for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
     values[ENTRY_KEY] = this.slots[SLOT.key];
-    values.length = ENTRY_VALUE;
-    if (!text) values[ENTRY_VALUE] = Buffer.from(bytes).toString('base64');
-    const body = text ? { index: ENTRY_VALUE, script: this.script } : null;
-    fillBytes(sink, (text ? this.sk.data : this.sk.binary).bytes, values, body);
-    fillBytes(sink, this.sk.workload.bytes, values, body);
+    values[ENTRY_VALUE] = body ? '' : Buffer.from(bytes).toString('base64');
+    fillBytes(sink, (body ? this.sk.data : this.sk.binary).bytes, values, body, ENTRY_VALUE);
+    fillBytes(sink, this.sk.workload.bytes, values, body, ENTRY_VALUE);
   }
 
   objects(): [Manifest, Manifest] {

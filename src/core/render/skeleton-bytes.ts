@@ -1,44 +1,49 @@
-import { holeText, type Hole, type TextSkeleton } from './skeleton.js';
+import { holeTextOf, type Hole, type TextSkeleton } from './skeleton.js';
 import { writeBodyValue, type ByteSink } from './yaml-bytes.js';
 
 /** A TextSkeleton whose texts are UTF-8 already: filling it copies them. */
 export interface ByteSkeleton {
   texts: Uint8Array[];
   holes: Hole[];
+  /**
+   * Per hole, an earlier hole of the same value, both keys or both values,
+   * else -1: a one-line value's text is the same at any indentation, so it
+   * is made once per fill (as fillText does).
+   */
+  same: number[];
 }
 
 /** `sk` as bytes, with `head` before its first text (`---\n` for a document of a stream). */
 export function byteSkeleton(sk: TextSkeleton, head = ''): ByteSkeleton {
-  return { texts: sk.texts.map((t, i) => Buffer.from(i === 0 ? head + t : t, 'utf8')), holes: sk.holes };
+  const same = sk.holes.map((h, i) => sk.holes.findIndex((e, j) => j < i && e.index === h.index && e.key === h.key));
+  return { texts: sk.texts.map((t, i) => Buffer.from(i === 0 ? head + t : t, 'utf8')), holes: sk.holes, same };
 }
 
-/** A text script's body, taken as bytes at hole `index`; its text is read (decoded) only where the byte path declines. */
-export interface BodyBytes {
-  index: number;
-  script: { bytes: Uint8Array; text: string | null };
+/** A text script: its bytes, and its text (decoded when read). */
+export interface TextBody {
+  bytes: Uint8Array;
+  readonly text: string | null;
 }
 
-// A one-line value's text is the same at any indentation: made once per fill, as fillText does.
-const made: (string | undefined)[] = [];
+// The text each hole of the fill under way was written with.
+const written: string[] = [];
 
 /**
- * Exactly the UTF-8 of `fillText(sk, values)` (with `head` before it),
- * written into `sink`. With `body`, `values[body.index]` is set to the
- * script's text only if a hole needs it as a string.
+ * Exactly the UTF-8 of `fillText(sk, values)` (with the skeleton's head),
+ * written into `sink`, where the value at `bodyAt` is `body`'s text: written
+ * from its bytes, and decoded only if a hole needs it as a string.
  */
-export function fillBytes(sink: ByteSink, sk: ByteSkeleton, values: string[], body: BodyBytes | null): void {
-  made.fill(undefined);
+export function fillBytes(sink: ByteSink, sk: ByteSkeleton, values: readonly string[], body: TextBody | null, bodyAt = -1): void {
+  let bodyText: string | undefined;
   sink.bytes(sk.texts[0] as Uint8Array);
   for (let i = 0; i < sk.holes.length; i++) {
     const h = sk.holes[i] as Hole;
-    if (h.index !== body?.index || h.key || !writeBodyValue(sink, body.script.bytes, h.indent.length)) {
-      if (h.index === body?.index) values[h.index] ??= body.script.text as string;
-      const at = 2 * h.index + (h.key ? 1 : 0);
-      let text = made[at];
-      if (text === undefined) {
-        text = holeText(h, values);
-        if (h.key || !(values[h.index] as string).includes('\n')) made[at] = text;
-      }
+    const isBody = body !== null && h.index === bodyAt;
+    if (!isBody || h.key || !writeBodyValue(sink, body.bytes, h.indent.length)) {
+      const value = isBody ? (bodyText ??= body.text as string) : (values[h.index] as string);
+      const j = sk.same[i] as number;
+      const text = j >= 0 && (h.key || !value.includes('\n')) ? (written[j] as string) : holeTextOf(h, value);
+      written[i] = text;
       sink.text(text);
     }
     sink.bytes(sk.texts[i + 1] as Uint8Array);

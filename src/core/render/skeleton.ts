@@ -226,7 +226,8 @@ export function fillText(sk: TextSkeleton, values: readonly string[]): string {
 
 export type Hole = TextSkeleton['holes'][number];
 /** The text of one hole: fillText's, for a writer of its own (see skeleton-bytes.ts). */
-export const holeText = (h: Hole, values: readonly string[]): string => (h.key ? yamlKey(values[h.index] as string) : yamlStringValue(values[h.index] as string, h.indent));
+export const holeText = (h: Hole, values: readonly string[]): string => holeTextOf(h, values[h.index] as string);
+export const holeTextOf = (h: Hole, value: string): string => (h.key ? yamlKey(value) : yamlStringValue(value, h.indent));
 
 /**
  * The skeleton with the holes of values `from` to `to` (exclusive) written in:
