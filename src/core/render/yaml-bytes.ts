@@ -88,27 +88,21 @@ function special(bytes: Uint8Array, i: number, b: number): boolean {
  * literalBlock makes one, else JSON.stringify's quoted string. Answers false,
  * having written nothing, for what only the string path writes: no line
  * break (maybe a plain scalar), or a character quote escapes otherwise than
- * JSON.stringify. Each writer checks as it copies, and stops at the first
- * byte that rules it out: a body is read about once.
+ * JSON.stringify. Each writer checks as it copies and stops at the first
+ * byte that rules it out (no scan first): a block is written in one pass; a
+ * quoted string after the block's pass up to where it was ruled out.
  */
 export function writeBodyValue(sink: ByteSink, bytes: Uint8Array, indent: number): boolean {
-  const buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.indexOf(NL) < 0) return false;
-  // A blank before a line break rules out a literal block: found by a native search, not byte by byte.
-  const block = buf.indexOf(BLANK_NL) < 0 && buf.indexOf(TAB_NL) < 0;
-  return (block && writeLiteral(sink, buf, indent + 2)) || writeQuoted(sink, buf);
+  return writeLiteral(sink, bytes, indent + 2) || writeQuoted(sink, bytes);
 }
-
-const BLANK_NL = Buffer.from(' \n');
-const TAB_NL = Buffer.from('\t\n');
 
 /** literalBlock's ` |`, its indicators, and every non-empty line after `body` spaces; false where it makes none (nothing written). */
 function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number): boolean {
   const n = bytes.length;
   let first = 0;
   while (bytes[first] === NL) first++;
-  // Only line breaks, or a blank at the end (one before a line break is ruled out already).
-  if (first === n || isBlank(bytes[n - 1])) return false;
+  // Only line breaks; a blank at the end or before the final line break (those before other line breaks are found below).
+  if (first === n || isBlank(bytes[n - 1]) || (bytes[n - 1] === NL && isBlank(bytes[n - 2]))) return false;
   const chomp = bytes[n - 1] !== NL ? 0x2d : bytes[n - 2] === NL ? 0x2b : 0;
   const end = chomp === 0x2d ? n : n - 1;
   // A non-empty line takes at least two bytes but the last.
@@ -121,6 +115,7 @@ function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number): boolean 
   buf[o++] = NL;
   // Every non-empty line of the content gets the block's indentation (literalBlock's LINE_START): written at its line break.
   if (bytes[0] !== NL) for (let k = 0; k < body; k++) buf[o++] = SPACE;
+  let lineBreaks = chomp === 0x2d ? 0 : 1;
   for (let i = 0; i < end; i++) {
     const b = bytes[i] as number;
     if (b >= SPACE && b < DEL) {
@@ -128,6 +123,8 @@ function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number): boolean 
       continue;
     }
     if (b === NL) {
+      if (isBlank(bytes[i - 1])) return false;
+      lineBreaks++;
       buf[o++] = NL;
       if (i + 1 < end && bytes[i + 1] !== NL) for (let k = 0; k < body; k++) buf[o++] = SPACE;
       continue;
@@ -135,6 +132,8 @@ function writeLiteral(sink: ByteSink, bytes: Uint8Array, body: number): boolean 
     if (b !== TAB && (b <= DEL || (b >= 0xc2 && special(bytes, i, b)))) return false;
     buf[o++] = b;
   }
+  // One line and no line break: literalBlock makes no block (the value may be a plain scalar).
+  if (lineBreaks === 0) return false;
   sink.commit(o);
   return true;
 }
@@ -163,6 +162,7 @@ function writeQuoted(sink: ByteSink, bytes: Uint8Array): boolean {
   let o = at;
   buf[o++] = SPACE;
   buf[o++] = QUOTE;
+  let lineBreaks = 0;
   for (let i = 0; i < n; i++) {
     const b = bytes[i] as number;
     if (b > QUOTE && b < DEL && b !== BACKSLASH) {
@@ -177,13 +177,16 @@ function writeQuoted(sink: ByteSink, bytes: Uint8Array): boolean {
     if (e <= OTHERWISE) return false;
     buf[o++] = BACKSLASH;
     buf[o++] = e;
-    if (e === 0x75) {
+    if (e === 0x6e) lineBreaks++;
+    else if (e === 0x75) {
       buf[o++] = 0x30;
       buf[o++] = 0x30;
       buf[o++] = HEX.charCodeAt(b >> 4);
       buf[o++] = HEX.charCodeAt(b & 15);
     }
   }
+  // No line break: the value may be a plain scalar, which only the string path writes.
+  if (lineBreaks === 0) return false;
   buf[o++] = QUOTE;
   sink.commit(o);
   return true;
