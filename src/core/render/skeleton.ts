@@ -225,8 +225,8 @@ export function fillText(sk: TextSkeleton, values: readonly string[]): string {
 }
 
 export type Hole = TextSkeleton['holes'][number];
-/** The text of one hole: fillText's, for a writer of its own (see skeleton-bytes.ts). */
-export const holeText = (h: Hole, values: readonly string[]): string => holeTextOf(h, values[h.index] as string);
+const holeText = (h: Hole, values: readonly string[]): string => holeTextOf(h, values[h.index] as string);
+/** The text of one hole for its value: fillText's, for a writer of its own (see skeleton-bytes.ts). */
 export const holeTextOf = (h: Hole, value: string): string => (h.key ? yamlKey(value) : yamlStringValue(value, h.indent));
 
 /**

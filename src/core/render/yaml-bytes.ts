@@ -7,6 +7,8 @@ import { blockOf, ONLY_NEWLINES, TRAILING_BLANK } from './yaml-emit.js';
  * yaml-emit.ts, or declines (writes nothing) and lets the string path write.
  */
 
+const SHORT_TEXT = 64;
+
 /** One growing Buffer, reused from batch to batch: what `take` returns is valid until the next write. */
 export class ByteSink {
   private buf: Buffer;
@@ -31,10 +33,11 @@ export class ByteSink {
     this.len += b.length;
   }
 
-  /** A string's UTF-8 bytes; ASCII (names, keys, the usual hole) is copied in JavaScript, without a call into native code. */
+  /** A string's UTF-8 bytes. A short ASCII one (a name, a key: the usual hole) is copied in JavaScript, without a call into native code. */
   text(s: string): void {
     const buf = this.room(3 * s.length);
     const at = this.len;
+    if (s.length > SHORT_TEXT) return void (this.len = at + buf.write(s, at, 'utf8'));
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) return void (this.len = at + buf.write(s, at, 'utf8'));
