@@ -4,6 +4,8 @@ import { writeSync } from 'node:fs';
 export interface CliIo {
   /** Never throws. Once stdout's reader has gone, output is dropped and `stdoutClosed()` is true. */
   stdout(text: string): void;
+  /** The same for bytes (UTF-8 text); written or copied before it returns, so the caller may reuse the memory. Absent: stdout of the decoded text. */
+  stdoutBytes?(bytes: Uint8Array): void;
   stderr(text: string): void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -34,9 +36,9 @@ class FdWriter {
 
   constructor(private readonly fd: number) {}
 
-  write(text: string): void {
-    if (this.closed || this.failure || text === '') return;
-    const buf = Buffer.from(text, 'utf8');
+  write(text: string | Uint8Array): void {
+    if (this.closed || this.failure || text.length === 0) return;
+    const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     for (let off = 0; off < buf.length; ) {
       try {
         off += writeSync(this.fd, buf, off);
@@ -66,6 +68,7 @@ export function processIo(): CliIo {
   let cwd: string | undefined;
   return {
     stdout: (t) => out.write(t),
+    stdoutBytes: (b) => out.write(b),
     stderr: (t) => err.write(t),
     // Asked for when needed: `--version` answers even in a folder deleted under the shell.
     get cwd() {

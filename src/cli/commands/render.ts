@@ -2,6 +2,7 @@ import { compareDiagnostics, countBySeverity } from '../../core/diagnostic.js';
 import { checkRendering } from '../../core/render/checks.js';
 import { createRenderer, type Manifest, type RenderedScript } from '../../core/render/manifests.js';
 import { compileTemplates } from '../../core/render/templates.js';
+import { ByteSink } from '../../core/render/yaml-bytes.js';
 import type { RenderOptions } from '../../core/render/context.js';
 import { loadTemplates } from '../../io/templates.js';
 import { EXIT } from '../exit-codes.js';
@@ -55,7 +56,7 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   } else if (opts.format === 'json') {
     await streamList(rendered, io);
   } else {
-    for (let i = 0; i < rendered.length && (await goOn(io)); i += WRITE_BATCH) io.stdout(rendered.slice(i, i + WRITE_BATCH).map((r) => r.yaml()).join(''));
+    await streamYaml(rendered, io);
   }
   return EXIT.ok;
 }
@@ -69,6 +70,20 @@ async function goOn(io: CliIo): Promise<boolean> {
   if (io.stdoutClosed()) return false;
   await new Promise((resolve) => setImmediate(resolve));
   return !io.signal.aborted;
+}
+
+/** Every script's yaml(), a batch at a time, made as bytes in one Buffer reused for every batch. */
+async function streamYaml(rendered: readonly RenderedScript[], io: CliIo): Promise<void> {
+  const sink = new ByteSink();
+  const write = (b: Buffer): void => (io.stdoutBytes ? io.stdoutBytes(b) : io.stdout(b.toString('utf8')));
+  for (let i = 0; i < rendered.length && (await goOn(io)); i += WRITE_BATCH) {
+    for (let j = i; j < Math.min(i + WRITE_BATCH, rendered.length); j++) {
+      const r = rendered[j] as RenderedScript;
+      if (r.yamlInto) r.yamlInto(sink);
+      else sink.text(r.yaml());
+    }
+    write(sink.take());
+  }
 }
 
 function serialize(r: RenderedScript, format: 'yaml' | 'json'): string {

@@ -6,6 +6,7 @@ import { renderEnv, type Manifest } from './render-env.js';
 import { renderGeneral } from './render-general.js';
 import { memoRenderer } from './render-memo.js';
 import type { CompiledTemplates } from './templates.js';
+import type { ByteSink } from './yaml-bytes.js';
 
 export type { Manifest } from './render-env.js';
 
@@ -26,6 +27,8 @@ export interface RenderedScript {
   configMap(): Manifest | null;
   /** The objects as a YAML stream, each after `---`: exactly `toYamlStream(objects())`. */
   yaml(): string;
+  /** Where the script can: exactly the UTF-8 bytes of yaml(), written into `sink` (no string made for the whole). */
+  yamlInto?(sink: ByteSink): void;
   /**
    * Render now what could still fail (a script off the shared skeletons), and
    * keep it: afterwards objects() and yaml() cannot throw. Output made from a

@@ -1,9 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import type { CheckedScript } from '../check/script.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { SLOT, type MemoHit, type SharedScript, type Slots } from './context-memo.js';
 import type { RenderedScript } from './manifests.js';
 import { shapeCache, shared, withEntries, type Manifest, type RenderEnv, type Shared } from './render-env.js';
 import { fillPlaceholders, fillText, hole, partialFill, textSkeleton, type TextSkeleton } from './skeleton.js';
+import { byteSkeleton, fillBytes, type ByteSkeleton } from './skeleton-bytes.js';
+import type { ByteSink } from './yaml-bytes.js';
 
 /** The ConfigMap entry's key and value follow the seven slots in the values a script fills. */
 const ENTRY_KEY = 7;
@@ -13,6 +16,8 @@ interface Skeleton {
   tree: Manifest;
   /** Every shared value written in; the holes left are the script's (numbered as in `ownValues`). */
   text: TextSkeleton;
+  /** `---\n`, then `text` as UTF-8. */
+  bytes: ByteSkeleton;
 }
 
 /** What scripts of one SharedScript render from: the ConfigMap for a text and for a binary script, and the workload. */
@@ -44,7 +49,10 @@ function skeletons(env: RenderEnv, s: SharedScript): Skeletons | null {
   const binary = binarySkeleton(byShape, data, n);
   const slotAt = new Map(s.slotAt);
   const renumber = (i: number): number | undefined => (i === n ? ENTRY_KEY : i === n + 1 ? ENTRY_VALUE : slotAt.get(i));
-  const own = (x: NonNullable<typeof pod>): Skeleton => ({ tree: x.tree, text: partialFill(x.text, held.values, renumber) });
+  const own = (x: NonNullable<typeof pod>): Skeleton => {
+    const text = partialFill(x.text, held.values, renumber);
+    return { tree: x.tree, text, bytes: byteSkeleton(text, '---\n') };
+  };
   return { shared: s, data: own(data), binary: own(binary), workload: own(pod) };
 }
 
@@ -61,6 +69,9 @@ function binarySkeleton(byShape: Map<string, Shared>, data: NonNullable<Shared>,
   }
   return entry;
 }
+
+/** yamlInto's values (the slots, then the entry's key and value), reused from script to script. */
+const scratch: string[] = [];
 
 /**
  * One script on the shared path: it holds its script, its strings and the
@@ -108,6 +119,19 @@ class MemoRendered implements RenderedScript {
   yaml(): string {
     const { values, configMap } = this.own();
     return `---\n${fillText(configMap.text, values)}---\n${fillText(this.sk.workload.text, values)}`;
+  }
+
+  /** yaml() as bytes: a text script's body is written from its bytes, without decoding them (see skeleton-bytes.ts). */
+  yamlInto(sink: ByteSink): void {
+    const bytes = this.script.bytes;
+    // The test `text === null` without decoding: text is null exactly when the bytes are not UTF-8.
+    const body = isUtf8(bytes) ? this.script : null;
+    const values = scratch;
+    for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
+    values[ENTRY_KEY] = this.slots[SLOT.key];
+    values[ENTRY_VALUE] = body ? '' : Buffer.from(bytes).toString('base64');
+    fillBytes(sink, (body ? this.sk.data : this.sk.binary).bytes, values, body, ENTRY_VALUE);
+    fillBytes(sink, this.sk.workload.bytes, values, body, ENTRY_VALUE);
   }
 
   objects(): [Manifest, Manifest] {

@@ -224,8 +224,10 @@ export function fillText(sk: TextSkeleton, values: readonly string[]): string {
   return out;
 }
 
-type Hole = TextSkeleton['holes'][number];
-const holeText = (h: Hole, values: readonly string[]): string => (h.key ? yamlKey(values[h.index] as string) : yamlStringValue(values[h.index] as string, h.indent));
+export type Hole = TextSkeleton['holes'][number];
+const holeText = (h: Hole, values: readonly string[]): string => holeTextOf(h, values[h.index] as string);
+/** The text of one hole for its value: fillText's, for a writer of its own (see skeleton-bytes.ts). */
+export const holeTextOf = (h: Hole, value: string): string => (h.key ? yamlKey(value) : yamlStringValue(value, h.indent));
 
 /**
  * The skeleton with the holes of values `from` to `to` (exclusive) written in:

@@ -15,8 +15,8 @@ const NOT_IN_BLOCK = /[\r\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\u
 // Must be escaped in double quotes for Go: everything Go refuses raw or reads as a line break.
 const ESCAPE = /["\\\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /* eslint-enable no-control-regex */
-const ONLY_NEWLINES = /^\n*$/;
-const TRAILING_BLANK = /[ \t](?:\n|$)/;
+export const ONLY_NEWLINES = /^\n*$/;
+export const TRAILING_BLANK = /[ \t](?:\n|$)/;
 const FIRST_CONTENT = /[^\n]+/;
 const LINE_START = /\n(?=[^\n])/g;
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t' };
@@ -44,6 +44,15 @@ function scalar(s: string): string {
 function literalBlock(s: string, indent: string): string | undefined {
   // Trailing blanks on a line, or a line of blanks, do not survive every reader.
   if (!s.includes('\n') || NOT_IN_BLOCK.test(s) || !isWellFormed(s) || ONLY_NEWLINES.test(s) || TRAILING_BLANK.test(s)) return undefined;
+  return blockOf(s, indent);
+}
+
+/**
+ * literalBlock's text for a string it takes. It reads only line breaks,
+ * blanks and tabs, so it gives the same for a UTF-8 text's latin1 view
+ * (one character per byte): see yaml-bytes.ts.
+ */
+export function blockOf(s: string, indent: string): string {
   const chomp = !s.endsWith('\n') ? '-' : s.endsWith('\n\n') ? '+' : '';
   const content = chomp === '-' ? s : s.slice(0, -1);
   const body = indent + '  ';
