@@ -42,7 +42,7 @@ if (text.split(eager).length !== 2) {
   process.exit(1);
 }
 // The program is decoded as latin1 when it is ASCII (faster than UTF-8, see src/io/code-cache.ts): keep it so.
-const wide = /[^\x00-\x7f]/.exec(text);
+const wide = /[\u0080-\uffff]/.exec(text);
 if (wide) {
   const line = text.slice(0, wide.index).split('\n').length;
   process.stderr.write(`bundle: ${program}:${line} has the non-ASCII character ${JSON.stringify(wide[0])} (esbuild leaves those in regex literals): write it as \\u${wide[0].charCodeAt(0).toString(16).padStart(4, '0')}\n`);
