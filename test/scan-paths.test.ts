@@ -76,4 +76,11 @@ describe('collectScripts: paths per folder, bytes from slabs, as the per-file de
       assert.ok(got[i]!.every((b) => b === i + 1), `file ${i} holds its own bytes, not a neighbour's`);
     });
   });
+
+  it('reads on where a file system answers short before the end (/proc gives a page at a time)', { skip: process.platform !== 'linux' }, () => {
+    const whole = readFileSync('/proc/self/maps').length;
+    assert.ok(whole > 4096, 'this process maps more than a page of text');
+    // The maps grow as the process allocates: the reader must get about all of it, not its first page.
+    assert.ok(new SlabReader().read('/proc/self/maps').length > whole * 0.9);
+  });
 });

@@ -1,11 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
- * Reads many small files into shared slabs: one open, one read and one close
- * per file (readFileSync adds an fstat and a Buffer per file). A read that
- * comes back short has reached the end of a regular file; one that fills its
- * chunk goes on in buffers of the file's own. The bytes of each file are a
- * view into a slab: never written to.
+ * Reads many small files into shared slabs: open, read until a read gives
+ * nothing, close (readFileSync adds an fstat and a Buffer per file). A file
+ * that fills its chunk goes on in buffers of its own. The bytes of each file
+ * are a view into a slab: never written to.
  */
 export class SlabReader {
   private slab = Buffer.allocUnsafeSlow(SLAB);
@@ -25,7 +24,9 @@ export class SlabReader {
       this.slab = Buffer.allocUnsafeSlow(SLAB);
       this.used = 0;
     }
-    const n = readSync(fd, this.slab, this.used, CHUNK, null);
+    // Until a read gives nothing: some file systems (FUSE, NFS, /proc) answer short before the end.
+    let n = 0;
+    for (let k; n < CHUNK && (k = readSync(fd, this.slab, this.used + n, CHUNK - n, null)) > 0; ) n += k;
     if (n < CHUNK) {
       const bytes = this.slab.subarray(this.used, this.used + n);
       this.used += n;

@@ -95,3 +95,10 @@ describe('Nix expressions: what the parser refuses', () => {
     }
   });
 });
+
+describe('expressions nested deeper than the stack', () => {
+  it('give no problem and no crash (a RangeError is no verdict)', () => {
+    assert.deepEqual(checkNixExpression('('.repeat(20000) + '1' + ')'.repeat(20000)), []);
+    assert.deepEqual(checkNixExpression('x: '.repeat(20000) + 'x'), []);
+  });
+});

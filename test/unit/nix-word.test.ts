@@ -68,6 +68,19 @@ describe('words whose brackets balance but Nix cannot parse', () => {
   });
 });
 
+describe('nesting and merged sets, as Nix 2.26 parses them (found by review)', () => {
+  it('gives no verdict, and no crash, for words nested deeper than the stack', () => {
+    for (const n of [3000, 20000]) assert.equal(rule('('.repeat(n) + 'curl' + ')'.repeat(n)), undefined, `${n} parentheses`);
+    assert.equal(rule('['.repeat(6000) + 'a' + ']'.repeat(6000)), undefined);
+    assert.equal(rule('('.repeat(50) + 'curl' + ')'.repeat(50)), undefined);
+  });
+  it('merges sets defined twice level by level; a name set twice below them is still an error, named by its path', () => {
+    for (const w of ['{ a = { b = { c = 1; }; }; a = { b = { d = 2; }; }; }', '{ a = { b = { }; }; a = { b.c = 1; }; }', '{ a.b = { c = 1; }; a.b = { d = 1; }; }', '{ a.b.c = 1; a = { b = { d = 1; }; }; }', 'let a = { b = { }; }; a = { b = { }; }; in a']) assert.equal(rule(w), undefined, w);
+    assert.match(analyzeNixWord('{ a = { b = { c = 1; }; }; a = { b = { c = 2; }; }; }').problem?.message ?? '', /attribute 'a\.b\.c' is defined twice/);
+    assert.match(analyzeNixWord('{ a = { b = { }; }; a = { b = 1; }; }').problem?.message ?? '', /attribute 'a\.b' is defined twice/);
+  });
+});
+
 describe("'=' only binds inside { } or let … in", () => {
   it('flags a bare binding, as Nix does (found by the differential test)', () => {
     assert.equal(analyzeNixWord('nixpkgs=/q r').problem?.rule, 'nix-syntax');

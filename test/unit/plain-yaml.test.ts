@@ -99,8 +99,21 @@ describe('plain nixpod.yaml reader', () => {
   });
 
   it('leaves what it does not read to the library', () => {
-    for (const text of ['a:\n', 'a: [1]\n', 'a: |\n  x\n', 'a: b\na: c\n', 'a:\n\tb: c\n', '  a: b\n', 'a: "x\\ty"\n', 'a: b\n  c\n', 'a: 1.5\n', 'a: ~\n', '- a\n', 'a: é\n', '']) {
+    for (const text of [`defaults:\n  ${'k'.repeat(1030)}: x\n`, 'a:\n', 'a: [1]\n', 'a: |\n  x\n', 'a: b\na: c\n', 'a:\n\tb: c\n', '  a: b\n', 'a: "x\\ty"\n', 'a: b\n  c\n', 'a: 1.5\n', 'a: ~\n', '- a\n', 'a: é\n', '']) {
       assert.equal(readPlainYaml(text), undefined, JSON.stringify(text));
     }
+  });
+
+  it('says what the library says of a key over 1,024 characters: an error (found by review)', () => {
+    const text = `defaults:\n  nixConfig:\n    ${'k'.repeat(1030)}: x\n`;
+    const c = parseSettingsConfig(text, 'nixpod.yaml');
+    assert.deepStrictEqual(c, parseSettingsConfigWithYaml(text, 'nixpod.yaml'));
+    assert.ok(c.diagnostics.some((d) => d.severity === 'error' && /at most 1024 chars/.test(d.message)), JSON.stringify(c.diagnostics));
+  });
+
+  it('an alias to no anchor is an error at the alias, not a crash (found by review)', () => {
+    const c = parseSettingsConfig('defaults:\n  image: *x\n', 'nixpod.yaml');
+    assert.deepEqual(c.diagnostics.map((d) => [d.line, d.col, d.severity, d.rule, d.message]), [[2, 10, 'error', 'config-syntax', 'YAML: the alias *x names no anchor set before it']]);
+    assert.equal(parseSettingsConfig('defaults:\n  image: &x nixos/nix\n  runtime: *x\n', 'nixpod.yaml').diagnostics.some((d) => /names no anchor/.test(d.message)), false);
   });
 });

@@ -75,15 +75,22 @@ export function addAttr(binds: Binds, path: readonly AttrName[], value: NixNode)
   }
   const old = cur.defs.get(last.name);
   if (old === undefined) cur.defs.set(last.name, { kind: 'plain', value, at: last.at });
-  else if (old.value.k === 'attrs' && value.k === 'attrs') mergeInto(old.value.binds, value.binds);
+  else if (old.value.k === 'attrs' && value.k === 'attrs') mergeInto(old.value.binds, value.binds, show(path));
   else dup(show(path), last.at);
 }
 
-/** The attributes of a second set go into the first, which keeps its own `rec` or not. */
-function mergeInto(into: Binds, from: Binds): void {
+/**
+ * The attributes of a second set go into the first, which keeps its own `rec`
+ * or not; a name both define as sets is merged the same way, level by level
+ * (Nix 2.26: `{ a = { b = { c = 1; }; }; a = { b = { d = 2; }; }; }` parses),
+ * anything else defined twice is an error naming its whole path.
+ */
+function mergeInto(into: Binds, from: Binds, path: string): void {
   for (const [name, def] of from.defs) {
-    if (into.defs.has(name)) dup(name, def.at);
-    into.defs.set(name, def);
+    const old = into.defs.get(name);
+    if (old === undefined) into.defs.set(name, def);
+    else if (old.kind === 'plain' && def.kind === 'plain' && old.value.k === 'attrs' && def.value.k === 'attrs') mergeInto(old.value.binds, def.value.binds, `${path}.${name}`);
+    else dup(`${path}.${name}`, def.at);
   }
   into.dynamic.push(...from.dynamic);
   into.from.push(...from.from);

@@ -35,10 +35,17 @@ export function checkNixExpression(text: string): NixExprProblem[] {
     ast = parseNix(text);
   } catch (e) {
     if (e instanceof NixParseError) return [{ offset: Math.min(e.offset, text.length), kind: 'syntax', message: e.message }];
+    // Nesting deeper than the stack (thousands of brackets): nothing can be said of it.
+    if (e instanceof RangeError) return [];
     throw e;
   }
   const found = new Map<string, number>();
-  bindVars(ast, BASE, found);
+  try {
+    bindVars(ast, BASE, found);
+  } catch (e) {
+    if (e instanceof RangeError) return [];
+    throw e;
+  }
   return [...found]
     .sort((a, b) => a[1] - b[1])
     .map(([name, offset]) => ({ offset, kind: 'undefined-variable', message: `undefined variable '${name}'`, name }));

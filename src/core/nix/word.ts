@@ -107,6 +107,8 @@ function parseProblem(word: string): WordProblem | undefined {
     parseNix(word);
     return undefined;
   } catch (e) {
+    // Nesting deeper than the stack (thousands of brackets): no verdict, as before the parser was asked.
+    if (e instanceof RangeError) return undefined;
     if (!(e instanceof NixParseError)) throw e;
     return { offset: Math.min(e.offset, Math.max(0, word.length - 1)), rule: 'nix-syntax', message: `Nix cannot parse it: ${e.message}`, hint: 'fix the expression (nix-shell puts each -p word inside ( … )); check it with: nix-instantiate --parse -E \'(WORD)\'' };
   }

@@ -1,4 +1,4 @@
-import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { finding, withPath, type Finding, type Position } from '../diagnostic.js';
 import { parsePlainConfig, readConfig, type SettingsConfig } from './config-read.js';
 import type { ValuePath } from './issues.js';
@@ -21,8 +21,15 @@ export function parseSettingsConfigWithYaml(text: string, path: string): Setting
     findings.push(finding(pos(e.pos[0]), 'error', dup ? 'duplicate-key' : 'config-syntax', dup ? 'this key is already set in the same map' : `YAML: ${e.message}`, dup ? 'remove one of the two' : 'fix the YAML syntax'));
   }
   for (const w of doc.warnings) findings.push(finding(pos(w.pos[0]), 'warning', 'config-syntax', `YAML: ${w.message}`));
+  // An alias to no anchor parses, and only toJS() fails on it (with an exception): said here as the error it is.
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return;
+      findings.push(finding(pos(node.range?.[0] ?? 0), 'error', 'config-syntax', `YAML: the alias *${node.source} names no anchor set before it`, `set the anchor first (&${node.source} before *${node.source}), or write the value out`));
+    },
+  });
   // Past a syntax error the tree is a guess: report the error only.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { path, defaults: { values: {}, at: {}, envAt: {} }, rules: [], diagnostics: withPath(path, findings) };
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY') || findings.some((f) => f.severity === 'error' && f.rule === 'config-syntax')) return { path, defaults: { values: {}, at: {}, envAt: {} }, rules: [], diagnostics: withPath(path, findings) };
   return readConfig({ root: doc.toJS() as unknown, at: (p, onKey) => pos(nodeStart(doc, p, onKey)) }, path, findings);
 }
 

@@ -61,6 +61,7 @@ export function readPlainYaml(text: string): PlainNode | undefined {
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*(?=:(?: |$))/;
+const KEY_MAX = 1000;
 const NOT_A_STRING_KEY = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__)$/;
 
 class Reader {
@@ -77,7 +78,8 @@ class Reader {
       this.i++;
       const m = KEY.exec(entry.text) ?? fail();
       const key = m[0];
-      if (NOT_A_STRING_KEY.test(key) || items.some((p) => p.key === key)) fail();
+      // The library refuses an implicit key of over 1,024 characters: long keys are its to read.
+      if (key.length > KEY_MAX || NOT_A_STRING_KEY.test(key) || items.some((p) => p.key === key)) fail();
       const rest = entry.text.slice(key.length + 1);
       const value = rest.trim() === '' || rest.trimStart().startsWith('#') ? this.block(col) : this.scalar(entry.at + key.length + 1, rest);
       items.push({ key, start: entry.at, value });
