@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IoError } from '../core/errors.js';
 import type { parseSettingsConfig, SettingsConfig } from '../core/settings/config-file.js';
 import type { parsePlainConfig } from '../core/settings/config-read.js';
-import { displayPath, RootFinder, type RelativePaths } from './scan.js';
+import { displayPath, RootFinder } from './scan.js';
 
 export const CONFIG_NAME = 'nixpod.yaml';
 
@@ -102,7 +102,7 @@ function isFile(p: string): boolean {
   }
 }
 
-/** A script's path from the config's folder, `/`-separated, as `match:` globs see it (`paths`: worked out once per folder). */
-export function pathFromConfig(c: LoadedConfig, realScript: string, paths?: RelativePaths): string {
-  return paths ? paths.posix(c.dir, realScript) : relative(c.dir, realScript).split(sep).join('/');
+/** A real path's path from the config's folder, `/`-separated, as `match:` globs see a script's. */
+export function pathFromConfig(c: LoadedConfig, real: string): string {
+  return relative(c.dir, real).split(sep).join('/');
 }

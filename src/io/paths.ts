@@ -34,7 +34,21 @@ export class RelativePaths {
   }
 }
 
+/** A path as the user is shown it: from cwd when it is at or below cwd, else absolute; `/`-separated. */
 export function displayPath(abs: string, cwd: string, paths?: RelativePaths): string {
   const rel = paths ? paths.of(cwd, abs) : relative(cwd, abs);
-  return (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? abs : rel).split(sep).join('/');
+  return (rel === '' || outsideOf(rel) ? abs : rel).split(sep).join('/');
 }
+
+/**
+ * A folder's part of its files' display paths (displayPath of a file there is
+ * this part, '/', its name; '' for cwd itself), for folders at or below cwd;
+ * else undefined, and each file's path is worked out on its own.
+ */
+export function folderDisplay(dir: string, cwd: string): string | undefined {
+  const rel = relative(cwd, dir);
+  return outsideOf(rel) ? undefined : rel.split(sep).join('/');
+}
+
+/** Whether a path from cwd (path.relative's answer) leaves cwd. */
+const outsideOf = (rel: string): boolean => rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);

@@ -1,10 +1,10 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ScriptInput } from '../core/check/script.js';
 import { IoError } from '../core/errors.js';
 import { FOLDER_MARKER } from '../core/runtime/image-expr.js';
-import { displayPath, RelativePaths, RootFinder } from './paths.js';
+import { displayPath, folderDisplay, RelativePaths, RootFinder } from './paths.js';
 import { SlabReader } from './read-files.js';
 
 export { displayPath, RelativePaths, RootFinder } from './paths.js';
@@ -68,10 +68,10 @@ export async function collectScripts(paths: readonly string[], cwd: string): Pro
         const source = withSlash(relative(root, folder.real).split(sep).join('/'));
         const shown = withSlash(folderDisplay(folder.abs, cwd));
         for (const name of folder.names) {
-          const real = child(folder.real, name);
           const f: Found = { abs: child(folder.abs, name), dir: folder.real, explicit: false, root, source: source + name, path: shown === undefined ? undefined : shown + name };
+          const fileReal = child(folder.real, name);
           if (!found) list.push(f);
-          else if (!found.has(real)) found.set(real, f);
+          else if (!found.has(fileReal)) found.set(fileReal, f);
         }
       }
     } else if (st.isFile()) {
@@ -106,17 +106,6 @@ function withSlash(dir: string | undefined): string | undefined {
   return dir === undefined || dir === '' ? dir : `${dir}/`;
 }
 
-/**
- * A folder's part of its files' display paths (displayPath of a file there is
- * this part, '/', its name), for folders at or below cwd; else undefined, and
- * each file's path is worked out on its own.
- */
-function folderDisplay(dir: string, cwd: string): string | undefined {
-  const r = relative(cwd, dir);
-  if (r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r)) return undefined;
-  return r.split(sep).join('/');
-}
-
 async function statNamed(p: string, abs: string): Promise<Stats> {
   try {
     return statSync(abs);
@@ -124,7 +113,7 @@ async function statNamed(p: string, abs: string): Promise<Stats> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new IoError(`${p}: a symlink loop (too many levels of symbolic links)`, 'fix the symlink so that it ends at a file or folder');
     if (code === 'EACCES') throw new IoError(`${p}: permission denied`, 'check the permissions of the path and of the folders above it');
-    if (code === 'ENOENT' && isSymlink(abs)) {
+    if (code === 'ENOENT' && lstatOf(abs)?.isSymbolicLink() === true) {
       throw new IoError(`${p}: a broken symlink (what it points to does not exist)`, 'fix the symlink, or name its target');
     }
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new IoError(`${p}: no such file or directory`, 'check the path; nixpod takes script files and folders');
@@ -184,7 +173,7 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
       continue;
     }
     // U+FFFD may be in a name, or stand for bytes that are not UTF-8: only the first opens.
-    if (e.name.includes('\uFFFD') && !opens(join(dir, e.name))) {
+    if (e.name.includes('\uFFFD') && lstatOf(join(dir, e.name)) === undefined) {
       skips['bad-name'] = (skips['bad-name'] ?? 0) + 1;
       continue;
     }
@@ -194,21 +183,12 @@ async function walk(dir: string, real: string, cwd: string, skips: SkipCounts, n
   return out;
 }
 
-function isSymlink(path: string): boolean {
+/** lstat, or undefined when the path cannot be read (a name with U+FFFD for bytes that are not UTF-8 names nothing). */
+function lstatOf(path: string): Stats | undefined {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync(path);
   } catch {
-    return false;
-  }
-}
-
-/** Whether a name from a listing names a file (lstat; a name with U+FFFD for bytes that are not UTF-8 does not). */
-function opens(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
+    return undefined;
   }
 }
 

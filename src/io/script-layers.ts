@@ -1,8 +1,7 @@
-import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Layer } from '../core/settings/layer.js';
-import { configLayers } from '../core/settings/script-settings.js';
-import type { ConfigFinder, LoadedConfig } from './config.js';
+import { configLayers, matchingRules } from '../core/settings/script-settings.js';
+import { pathFromConfig, type ConfigFinder, type LoadedConfig } from './config.js';
 
 /** Which rules of a config matched some script, and whether nixpod walked a folder under it. */
 interface Usage {
@@ -41,13 +40,10 @@ export class ScriptLayers {
     const c = d.config;
     const u = this.usage.get(c) as Usage;
     if (!explicit) u.walked = true;
-    const rel = d.prefix === '' ? fileName : d.prefix + fileName;
-    const rules = c.config.rules;
-    let key = '';
-    for (let i = 0; i < rules.length; i++) if ((rules[i] as (typeof rules)[number]).regex.test(rel)) key += `${i},`;
+    const matched = matchingRules(c.config, d.prefix + fileName);
+    const key = matched.join(',');
     let layers = d.byMatch.get(key);
     if (layers === undefined) {
-      const matched = key === '' ? [] : key.slice(0, -1).split(',').map(Number);
       for (const i of matched) u.matched.add(i);
       d.byMatch.set(key, (layers = configLayers(c.config, matched)));
     }
@@ -69,8 +65,7 @@ export class ScriptLayers {
     const config = this.configs.forDir(dir);
     if (config === undefined) d = null;
     else {
-      // As pathFromConfig: the path from the config's folder, `/`-separated.
-      const r = relative(config.dir, dir).split(sep).join('/');
+      const r = pathFromConfig(config, dir);
       let byMatch = this.lists.get(config);
       if (byMatch === undefined) this.lists.set(config, (byMatch = new Map()));
       if (!this.usage.has(config)) this.usage.set(config, { matched: new Set(), walked: false });

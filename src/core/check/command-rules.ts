@@ -5,9 +5,20 @@ import { analyzeNixWord } from '../nix/word.js';
 
 /** Guess the `-i` a script wants from its file name, for hints. */
 export function guessInterpreter(fileName: string): string {
-  const ext = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  const ext = extOf(fileName).slice(1).toLowerCase();
   const byExt: Record<string, string> = { py: 'python3', rb: 'ruby', pl: 'perl', js: 'node', hs: 'runghc', el: 'emacs --script', lua: 'lua' };
   return (ext && byExt[ext]) || 'bash';
+}
+
+/** A file name's extension, dot included, when it is letters only (`.py`, `.SH`), else '': all guessInterpreter reads of the name (the check memo keys on it too, once per script). */
+export function extOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  if (dot < 0 || dot === fileName.length - 1) return '';
+  for (let i = dot + 1; i < fileName.length; i++) {
+    const c = fileName.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) return '';
+  }
+  return fileName.slice(dot);
 }
 
 /** How nix-shell will run (or not run) the script, and what it builds. */

@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { bufferOf } from '../bytes.js';
 import { layersKey } from '../settings/script-settings.js';
 import { CONFIGMAP_MAX_BYTES } from './source-rules.js';
+import { extOf } from './command-rules.js';
 import { baseName, checkScript, type CheckedScript, type ScriptInput } from './script.js';
 import { sharedCheck, type Shared } from './shared-result.js';
 
@@ -27,7 +29,7 @@ export function createChecker(): (input: ScriptInput) => CheckedScript {
   const cache = new Map<string, Map<string, Shared | null>>();
   let size = 0;
   return (input) => {
-    const buf = asBuffer(input.bytes);
+    const buf = bufferOf(input.bytes);
     const header = input.resolved === undefined ? headerOf(buf) : undefined;
     if (header === undefined) return checkScript(input);
     const context = contextOf(input);
@@ -53,10 +55,6 @@ const CACHE_MAX = 10_000;
 
 const NL_HASHBANG = Buffer.from('\n#!');
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 /** The header (the bytes up to the end of the last `#!` line, as latin1), or undefined when the script must be checked on its own. */
 function headerOf(buf: Buffer): string | undefined {
   if (buf.length === 0 || buf.length > CONFIGMAP_MAX_BYTES || buf[0] !== 0x23 || buf[1] !== 0x21) return undefined;
@@ -73,15 +71,4 @@ function headerOf(buf: Buffer): string | undefined {
 /** Everything but the header that the checks read: the extension, explicit, the layers and the run's options. */
 function contextOf(input: ScriptInput): string {
   return `${extOf(baseName(input.path))}\u0000${input.explicit ? 1 : 0}\u0000${input.settingsLayers === undefined ? '' : layersKey(input.settingsLayers)}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}`;
-}
-
-/** What guessInterpreter reads of a file name: `/\.[a-z]+$/i`, without a regular expression (once per script). */
-export function extOf(fileName: string): string {
-  const dot = fileName.lastIndexOf('.');
-  if (dot < 0 || dot === fileName.length - 1) return '';
-  for (let i = dot + 1; i < fileName.length; i++) {
-    const c = fileName.charCodeAt(i) | 0x20;
-    if (c < 0x61 || c > 0x7a) return '';
-  }
-  return fileName.slice(dot);
 }

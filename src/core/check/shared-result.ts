@@ -1,3 +1,4 @@
+import { bufferOf } from '../bytes.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import type { ResolvedSettings } from '../settings/types.js';
@@ -63,8 +64,7 @@ class SharedScript implements CheckedScript {
 /** One getter for every script: it reads `this`, so no closure is made per script. */
 const TEXT: PropertyDescriptor = Object.freeze({
   get(this: { bytes: Uint8Array }): string {
-    const b = this.bytes;
-    return (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString('utf8');
+    return bufferOf(this.bytes).toString('utf8');
   },
   enumerable: true,
   configurable: true,

@@ -1,3 +1,5 @@
+import { bufferOf } from '../bytes.js';
+
 /**
  * JSON.stringify of a value in which only a few strings differ from script to
  * script: stringified once with sentinels in their places, then filled per
@@ -54,7 +56,7 @@ export function jsonTemplate(build: (slot: SlotString) => unknown, twice = true)
 
 /** Whether a text (the JSON of a value's own strings) holds the sentinel characters: only then can a string be taken for a sentinel. */
 export function mayHoldSentinels(text: string | Uint8Array): boolean {
-  const t = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const t = typeof text === 'string' ? text : bufferOf(text);
   return t.includes(OPEN) || t.includes(CLOSE);
 }
 

@@ -2,7 +2,7 @@ import type { CheckedScript } from '../check/script.js';
 import { appendTo } from '../group.js';
 import { finding, withPath, type Diagnostic } from '../diagnostic.js';
 import { dataLayout } from './context.js';
-import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue, dataKeyFor } from './names.js';
+import { scriptBase, HASH_LENGTH, isDataKey, isDnsLabel, isItemPath, isLabelValue } from './names.js';
 
 /** checkNameCollisions then checkNameRules, with each script's base made once for both. */
 export function checkNames(scripts: readonly CheckedScript[]): Diagnostic[] {
@@ -57,31 +57,16 @@ function nameRules(scripts: readonly CheckedScript[], bases: readonly string[]):
   const out: Diagnostic[] = [];
   scripts.forEach((s, i) => {
     const base = bases[i] as string;
-    // Most bases are clean DNS labels short enough for the hash, so valid label values too: one test for the three.
-    const problems: string[] = CLEAN.test(base) && base.length <= CLEAN_MAX ? [] : baseProblems(base);
-    if (s.bundle) {
-      const { keys, paths } = dataLayout(s);
-      for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
-      for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
-    } else {
-      // dataLayout without a bundle: the one key, no paths.
-      const k = dataKeyFor(s.fileName);
-      if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
-    }
+    const problems: string[] = [];
+    if (!isDnsLabel(base + HASH_PROBE)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
+    if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
+    const { keys, paths } = dataLayout(s);
+    for (const k of keys) if (!isDataKey(k)) problems.push(`the ConfigMap key '${k}' is not valid`);
+    for (const p of paths ?? []) if (!isItemPath(p)) problems.push(`the volume path '${p}' is not valid (it must not start with '..')`);
     for (const p of problems) out.push(...withPath(s.path, [finding({ line: 1, col: 1 }, 'error', 'invalid-name', `${p}: Kubernetes would refuse it`, 'rename the file (letters, digits, -, _ and .; not starting with ..), or set name= on a #! nixpod line')]));
   });
   return out;
 }
 
-function baseProblems(base: string): string[] {
-  const problems: string[] = [];
-  if (!isDnsLabel(base + HASH_PROBE)) problems.push(`the object name '${base}-…' is not a DNS-1123 label`);
-  if (!isLabelValue(base)) problems.push(`the label value '${base}' is not valid`);
-  return problems;
-}
-
 /** What the hash adds to a base: the name is checked as it will be. */
 const HASH_PROBE = `-${'0'.repeat(HASH_LENGTH)}`;
-/** A base that passes both isDnsLabel(base + HASH_PROBE) and isLabelValue(base): lowercase DNS label characters, starting and ending alphanumeric, short enough. */
-const CLEAN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const CLEAN_MAX = 63 - HASH_PROBE.length;

@@ -1,3 +1,4 @@
+import { bufferOf } from '../bytes.js';
 import { blockOf, ONLY_NEWLINES, TRAILING_BLANK } from './yaml-emit.js';
 /**
  * YAML output made as bytes: most of render's output is fixed skeleton text
@@ -86,7 +87,7 @@ const NOT_AS_JSON_BYTES = /[\b\f\r\x7F]|\xC2[\x80-\x9F]|\xE2\x80[\xA8\xA9]|\xEF(
  * compiled, and lost on runs of 1,000 scripts).
  */
 export function writeBodyValue(sink: ByteSink, bytes: Uint8Array, indent: number): boolean {
-  const view = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1');
+  const view = bufferOf(bytes).toString('latin1');
   if (!view.includes('\n')) return false;
   // The usual script is tabs, line breaks and printable ASCII: one test clears it of both byte classes.
   const odd = ODD.test(view);
