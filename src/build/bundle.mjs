@@ -13,7 +13,8 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist/pkg/cli');
 rmSync(join(root, 'dist/pkg'), { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', external: ['@kubernetes/client-node'] };
+// Whitespace minified: a third smaller, so faster to read and to compile (names are kept, for stack traces).
+const common = { minifyWhitespace: true, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', external: ['@kubernetes/client-node'] };
 await build({ ...common, entryPoints: [join(root, 'dist/src/cli/launch.js')], format: 'esm', outfile: join(out, 'nixpod.mjs') });
 await build({
   ...common,
@@ -36,7 +37,7 @@ if (imports.length !== 1 || text.split(client).length !== 2) {
 }
 // commander loads node:child_process (with net, dgram and streams, ~3 ms) when it starts, for executable
 // subcommands nixpod never has: it is loaded when first used instead.
-const eager = 'var childProcess = require("node:child_process");';
+const eager = 'var childProcess=require("node:child_process");';
 if (text.split(eager).length !== 2) {
   process.stderr.write(`bundle: commander's child_process require changed; expected once: ${eager}\n`);
   process.exit(1);
@@ -48,7 +49,7 @@ if (wide) {
   process.stderr.write(`bundle: ${program}:${line} has the non-ASCII character ${JSON.stringify(wide[0])} (esbuild leaves those in regex literals): write it as \\u${wide[0].charCodeAt(0).toString(16).padStart(4, '0')}\n`);
   process.exit(1);
 }
-const lazy = 'var childProcess = { get spawn() { return require("node:child_process").spawn; } };';
+const lazy = 'var childProcess={get spawn(){return require("node:child_process").spawn}};';
 writeFileSync(program, text.replace(client, '__nixpodImport("@kubernetes/client-node")').replace(eager, lazy));
 const r = spawnSync(process.execPath, [join(root, 'src/build/code-cache.mjs'), join(out, 'nixpod-program.cjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (r.status !== 0) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../core/lazy-crypto.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -35,7 +35,7 @@ export function formatSarif(diagnostics: readonly Diagnostic[], ctx: SarifContex
   const results = diagnostics.map((d) => {
     const location = artifactLocation(d.path, ctx);
     const lineText = lines(d.path)[d.line - 1] ?? '';
-    const hash = createHash('sha256').update(`${d.rule}\0${location.uri}\0${lineText.trim()}`).digest('hex').slice(0, 32);
+    const hash = nodeCrypto().createHash('sha256').update(`${d.rule}\0${location.uri}\0${lineText.trim()}`).digest('hex').slice(0, 32);
     // The same finding twice on equal lines: numbered in file order, as CodeQL does.
     const n = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, n);

@@ -1,20 +1,22 @@
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /**
  * A CommonJS program compiled with its V8 code cache, `<file>.cache`, when
  * there is one that fits. The cache is made at build time (src/build/code-cache.mjs)
- * by the same compile, and written with `sealCache`: the SHA-256 of the
- * program it was made from and of its own data come first. V8 itself checks
- * only its version, its flags and the program's length, and a release build
- * trusts the data (a flipped bit can crash the process): so a cache is given
- * to V8 only when both hashes match. One that does not (another build of the
+ * by the same compile, and written with `sealCache`: the lengths and CRC-32s
+ * of the program it was made from and of its own data come first. V8 itself
+ * checks only its version, its flags and the program's length, and a release
+ * build trusts the data (a flipped bit can crash the process): so a cache is
+ * given to V8 only when both match. One that does not (another build of the
  * program, a spoiled file) is ignored and the program compiled as usual:
- * slower, never different.
+ * slower, never different. A CRC guards against accidents, not an attacker
+ * (one who can write the cache can write the program beside it), and unlike
+ * SHA-256 it needs no node:crypto, which a `check` never loads otherwise.
  */
 export function compileProgram(file: string): { script: Script; run: () => unknown; source: Buffer } {
   const bytes = readFileSync(file);
@@ -38,12 +40,18 @@ export function compileProgram(file: string): { script: Script; run: () => unkno
   return { script, run, source: bytes };
 }
 
-const HASH = 32;
-const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+/** The seal: the program's length and CRC-32, then the data's, each a 32-bit little-endian number. */
+const SEAL = 16;
+
+function sealOf(source: Uint8Array, data: Uint8Array): Buffer {
+  const seal = Buffer.alloc(SEAL);
+  [source.length, crc32(source), data.length, crc32(data)].forEach((n, i) => seal.writeUInt32LE(n >>> 0, 4 * i));
+  return seal;
+}
 
 /** The cache file's bytes for V8's `data`, made from the program `source`. */
 export function sealCache(source: Uint8Array, data: Uint8Array): Buffer {
-  return Buffer.concat([sha256(source), sha256(data), data]);
+  return Buffer.concat([sealOf(source, data), data]);
 }
 
 /** V8's data from a sealed cache file, or undefined when there is none or it is not for these bytes, whole. */
@@ -54,10 +62,9 @@ function fittingCache(path: string, source: Uint8Array): Buffer | undefined {
   } catch {
     return undefined;
   }
-  if (sealed.length <= 2 * HASH) return undefined;
-  const data = sealed.subarray(2 * HASH);
-  const fits = sealed.subarray(0, HASH).equals(sha256(source)) && sealed.subarray(HASH, 2 * HASH).equals(sha256(data));
-  return fits ? data : undefined;
+  if (sealed.length <= SEAL) return undefined;
+  const data = sealed.subarray(SEAL);
+  return sealed.subarray(0, SEAL).equals(sealOf(source, data)) ? data : undefined;
 }
 
 /** The program's import(): a package name resolves from here up, and the program sits beside this code in the package. */

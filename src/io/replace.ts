@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../core/lazy-crypto.js';
 import { access, chmod, chown, constants, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { IoError } from '../core/errors.js';
@@ -16,7 +16,7 @@ export async function replaceFile(path: string, expected: Uint8Array, content: s
     throw new IoError(`cannot fix ${path}: ${errnoText(e)}`, 'check that the file still exists');
   });
   const st = await stat(target);
-  const tmp = join(dirname(target), `.${basename(target)}.nixpod-${randomBytes(4).toString('hex')}`);
+  const tmp = join(dirname(target), `.${basename(target)}.nixpod-${nodeCrypto().randomBytes(4).toString('hex')}`);
   // Only a temp file this call created is removed: a file of that name already there (EEXIST) is not nixpod's.
   let made = false;
   try {

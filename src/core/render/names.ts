@@ -1,4 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-crypto.js';
+
+const sha256 = (): Hash => nodeCrypto().createHash('sha256');
 
 /** Kubernetes object names are DNS-1123 labels here: at most 63 characters. */
 const NAME_MAX = 63;
@@ -32,7 +35,7 @@ const BASES_KEPT = 100_000;
 function makeBaseName(fileName: string): string {
   const s = fileName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   if (LOSSLESS.test(fileName) && s.length <= BASE_MAX) return s;
-  const tag = createHash('sha256').update(fileName).digest('hex').slice(0, TAG_LENGTH);
+  const tag = sha256().update(fileName).digest('hex').slice(0, TAG_LENGTH);
   const head = s.slice(0, BASE_MAX - TAG_LENGTH - 1).replace(/-+$/, '');
   return `${head || 'script'}-${tag}`;
 }
@@ -42,7 +45,7 @@ export function scriptBase(fileName: string, settings?: { name?: string; namePre
   const base = `${settings?.namePrefix ?? ''}${settings?.name ?? baseNameFor(fileName)}`;
   if (base.length <= BASE_MAX) return base;
   // A prefix made it too long: shortened and tagged as baseNameFor does, so distinct bases stay distinct.
-  const tag = createHash('sha256').update(base).digest('hex').slice(0, TAG_LENGTH);
+  const tag = sha256().update(base).digest('hex').slice(0, TAG_LENGTH);
   return `${base.slice(0, BASE_MAX - TAG_LENGTH - 1).replace(/-+$/, '')}-${tag}`;
 }
 
@@ -70,10 +73,11 @@ export function dataKeyFor(fileName: string): string {
 /**
  * `HASH_LENGTH` hex characters of SHA-256 over `prefix` then the given parts,
  * each length-prefixed so parts cannot run together. The prefix (the render
- * format and template texts) is digested once and the state copied per script.
+ * format and template texts) is digested once, when first needed (a hasher
+ * made at start-up loads no crypto), and the state copied per script.
  */
 export function contentHasher(prefix: readonly (string | Uint8Array)[]): (parts: readonly (string | Uint8Array)[]) => string {
-  const start = createHash('sha256');
+  let start: Hash | undefined;
   // Text runs go in as one update (each update is a call into native code): the same bytes as one update per piece.
   const feed = (h: Hash, parts: readonly (string | Uint8Array)[]): Hash => {
     let text = '';
@@ -89,6 +93,5 @@ export function contentHasher(prefix: readonly (string | Uint8Array)[]): (parts:
     if (text !== '') h.update(text);
     return h;
   };
-  feed(start, prefix);
-  return (parts) => feed(start.copy(), parts).digest('hex').slice(0, HASH_LENGTH);
+  return (parts) => feed((start ??= feed(sha256(), prefix)).copy(), parts).digest('hex').slice(0, HASH_LENGTH);
 }
