@@ -25,8 +25,8 @@ const HEADERS = [
   '\n\n#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq\n',
 ];
 const BODIES = ['', 'echo hi\n', 'echo nixpod\n#!/bin/sh inside a heredoc\n', 'a\r\nb\n', 'trailing   \n\tTab {{ x }}\n', '#! nix-shell -p git\n'];
-const NAMES = ['a.sh', 'b.py', 'c', 'D.RB', 'dir/e.sh', 'x y.sh', '日本.sh', "a$&b$'c$`$$.sh"];
-const CONFIG = parseSettingsConfig('defaults:\n  env:\n    - name: TOKEN\n      value: x\nscripts:\n  - match: "*.py"\n    kind: cronjob\n  - match: "**/*.sh"\n    labels: {team: a}\n', 'conf/nixpod.yaml');
+const NAMES = ['a.sh', 'b.py', 'c', 'old', 'D.RB', 'dir/e.sh', 'x y.sh', '日本.sh', "a$&b$'c$`$$.sh"];
+const CONFIG = parseSettingsConfig('defaults:\n  env:\n    - name: TOKEN\n      value: x\nscripts:\n  - match: "*.py"\n    kind: cronjob\n  - match: "**/*.sh"\n    labels: {team: a}\n  - match: "**/c"\n    labels: {script: c}\n  - match: "**/old"\n    nixVersion: "2.8"\n', 'conf/nixpod.yaml');
 
 function inputs(seed: number, n: number): ScriptInput[] {
   const r = rng(seed);
@@ -63,6 +63,20 @@ describe('check memo: one check per distinct header', () => {
     const c = check({ path: 'c.sh', bytes: text('echo c\n#! nix-shell -p git\n'), explicit: false });
     assert.notEqual(c.model, a.model);
     assert.deepEqual(summarizeShebang(c.model).packages, ['jq', 'jq', 'git']);
+  });
+
+  it('parses a header once for all the nixpod.yaml contexts it meets, once per Nix the Pod runs', () => {
+    const check = createChecker();
+    const bytes = new TextEncoder().encode('#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq jq\necho\n');
+    const under = (path: string) => check({ path, bytes, explicit: false, settingsLayers: configLayers(CONFIG, matchingRules(CONFIG, path)) });
+    const [plain, labelled, legacy, legacyToo] = [under('a'), under('x/c'), under('x/old'), under('y/old')];
+    assert.notDeepEqual(plain.settings, labelled.settings);
+    assert.equal(labelled.model, plain.model, 'other settings, the same Nix: one parse');
+    assert.notEqual(legacy.model, plain.model, 'Nix 2.8 in the Pod: read with its rules');
+    assert.equal(legacyToo.model, legacy.model);
+    for (const [got, path] of [[plain, 'a'], [labelled, 'x/c'], [legacy, 'x/old']] as const) {
+      assert.deepStrictEqual(view(got), view(checkScript({ path, bytes, explicit: false, settingsLayers: configLayers(CONFIG, matchingRules(CONFIG, path)) })));
+    }
   });
 
   it('writes the script path into messages that name it', () => {

@@ -3,7 +3,7 @@ import { bufferOf } from '../bytes.js';
 import { layersKey } from '../settings/script-settings.js';
 import { CONFIGMAP_MAX_BYTES } from './source-rules.js';
 import { extOf } from './command-rules.js';
-import { baseName, checkScript, type CheckedScript, type ScriptInput } from './script.js';
+import { baseName, checkScript, HeaderMemo, type CheckedScript, type ScriptInput } from './script.js';
 import { sharedCheck, type Shared } from './shared-result.js';
 
 /**
@@ -16,7 +16,10 @@ import { sharedCheck, type Shared } from './shared-result.js';
  * byte another's, and whose whole-file findings cannot differ (UTF-8, no
  * `\r`, no BOM, within the size limit), gets the other's model, settings and
  * findings, with its own path written in. A folder of scripts has few
- * distinct headers: one parse each.
+ * distinct headers: one parse each. And a header met again under other
+ * nixpod.yaml layers is not parsed again: its parses and the shebang rules'
+ * findings are kept per header (HeaderMemo), only the settings are worked out
+ * per layers.
  *
  * Not shared (checked in full each time): scripts that name local files (the
  * files are read per script), that have `#! nixpod` lines (their settings
@@ -27,22 +30,30 @@ import { sharedCheck, type Shared } from './shared-result.js';
 export function createChecker(): (input: ScriptInput) => CheckedScript {
   // By context (extension, explicit, layers, options), then by header: the long header is hashed once, not within a longer key.
   const cache = new Map<string, Map<string, Shared | null>>();
+  // By context without the layers, then by header.
+  const memos = new Map<string, Map<string, HeaderMemo>>();
   let size = 0;
   return (input) => {
     const buf = bufferOf(input.bytes);
     const header = input.resolved === undefined ? headerOf(buf) : undefined;
     if (header === undefined) return checkScript(input);
-    const context = contextOf(input);
+    const base = baseContextOf(input);
+    const context = input.settingsLayers === undefined ? base : `${base}\u0000${layersKey(input.settingsLayers)}`;
     let byHeader = cache.get(context);
     if (byHeader === undefined) cache.set(context, (byHeader = new Map()));
     let shared = byHeader.get(header);
     if (shared === undefined) {
-      shared = sharedCheck(input, extOf(baseName(input.path)));
-      // Bounded: a folder of all-different headers must not grow the cache without end.
+      // Bounded: a folder of all-different headers must not grow the caches without end.
       if (size >= CACHE_MAX) {
         for (const m of cache.values()) m.clear();
+        for (const m of memos.values()) m.clear();
         size = 0;
       }
+      let memoOf = memos.get(base);
+      if (memoOf === undefined) memos.set(base, (memoOf = new Map()));
+      let memo = memoOf.get(header);
+      if (memo === undefined) memoOf.set(header, (memo = new HeaderMemo()));
+      shared = sharedCheck(input, extOf(baseName(input.path)), memo);
       byHeader.set(header, shared);
       size++;
     }
@@ -68,7 +79,7 @@ function headerOf(buf: Buffer): string | undefined {
   return header.includes('nixpod') ? undefined : header;
 }
 
-/** Everything but the header that the checks read: the extension, explicit, the layers and the run's options. */
-function contextOf(input: ScriptInput): string {
-  return `${extOf(baseName(input.path))}\u0000${input.explicit ? 1 : 0}\u0000${input.settingsLayers === undefined ? '' : layersKey(input.settingsLayers)}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}`;
+/** Everything but the header and the layers that the checks read: the extension, explicit and the run's options. */
+function baseContextOf(input: ScriptInput): string {
+  return `${extOf(baseName(input.path))}\u0000${input.explicit ? 1 : 0}\u0000${input.nixVersion ?? ''}\u0000${input.image ?? ''}\u0000${input.runtime ?? ''}`;
 }

@@ -3,7 +3,7 @@ import type { Layer } from '../settings/layer.js';
 import { scriptSettings } from '../settings/script-settings.js';
 import { finding, withPath, type Diagnostic, type Finding } from '../diagnostic.js';
 import { isNixShellScript, parseShebang, type ShebangModel } from '../shebang/parse.js';
-import { isLegacy } from '../shebang/nix-version.js';
+import { isLegacy, type NixRules } from '../shebang/nix-version.js';
 import { checkCommand } from './command-rules.js';
 import { checkFlake } from './flake-rules.js';
 import { compareReadings, podNix } from './nix-version-rules.js';
@@ -69,14 +69,40 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-export function checkScript(input: ScriptInput): CheckedScript {
+/**
+ * What checkScript works out from a script's header alone, for scripts whose
+ * header is byte for byte the same (see memo.ts): its parse under each Nix's
+ * rules, and the findings the shebang rules make of each parse. Made once for
+ * every nixpod.yaml context the header meets, rather than once per context.
+ * Only for scripts that name no local files (their findings read the files).
+ */
+export class HeaderMemo {
+  private readonly models = new Map<NixRules | undefined, ShebangModel>();
+  private readonly found = new WeakMap<ShebangModel, Finding[]>();
+
+  parse(text: string, rules?: NixRules): ShebangModel {
+    let m = this.models.get(rules);
+    if (!m) this.models.set(rules, (m = parseShebang(text, rules ? { rules } : {})));
+    return m;
+  }
+
+  findings(model: ShebangModel, make: () => Finding[]): Finding[] {
+    let f = this.found.get(model);
+    if (!f) this.found.set(model, (f = make()));
+    return f;
+  }
+}
+
+export function checkScript(input: ScriptInput, memo?: HeaderMemo): CheckedScript {
   const text = decodeScript(input.bytes);
   // Nix reads bytes; latin1 maps each byte to one character, so positions and ASCII syntax survive.
   const raw = text ?? latin1.decode(input.bytes);
   // A BOM hides the #! line from Nix (reported below); read the rest as if it were absent.
   const parsed = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const fileName = baseName(input.path);
-  const read = readAsPod(input, parsed);
+  // The parse, and below the rules' findings, are the header's (and the same for every script of it): see HeaderMemo.
+  const header = memo && input.resolved === undefined ? memo : undefined;
+  const read = readAsPod(input, parsed, header);
   const model = read.model;
   const localRefs = findLocalRefs(model);
   const base = { path: input.path, source: input.source ?? input.path, fileName, bytes: input.bytes, text, model, localRefs, bundle: null };
@@ -92,8 +118,13 @@ export function checkScript(input: ScriptInput): CheckedScript {
   if (!isScript) all = all.concat(notAScript(model));
   // Where Nix itself stops, later checks would only guess: report the stop.
   else if (model.error) all = all.concat([model.error], checkQuoting(model));
-  else if (model.dialect === 'nix') all = all.concat(checkFlake(model, fileName), bundleFindings(localRefs, input.resolved));
-  else all = all.concat(checkCommand(model, fileName), checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved), checkExpressions(model, input.resolved));
+  else {
+    const rules = (): Finding[] =>
+      model.dialect === 'nix'
+        ? checkFlake(model, fileName).concat(bundleFindings(localRefs, input.resolved))
+        : checkCommand(model, fileName).concat(checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved), checkExpressions(model, input.resolved));
+    all = all.concat(header ? header.findings(model, rules) : rules());
+  }
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
   const settings = read.settings;
@@ -110,14 +141,14 @@ export function checkScript(input: ScriptInput): CheckedScript {
  * which Nix that is, and they come from the script too: read it as current Nix
  * first, and again with the Pod's rules only when those differ.
  */
-function readAsPod(input: ScriptInput, parsed: string): { model: ShebangModel; settings: ReturnType<typeof scriptSettings>; findings: Finding[] } {
-  const current = parseShebang(parsed);
+function readAsPod(input: ScriptInput, parsed: string, memo: HeaderMemo | undefined): { model: ShebangModel; settings: ReturnType<typeof scriptSettings>; findings: Finding[] } {
+  const current = memo ? memo.parse(parsed) : parseShebang(parsed);
   const layers = input.settingsLayers ?? [];
   const settings = scriptSettings(input.path, parsed, current, layers);
   if (current.dialect === null) return { model: current, settings, findings: [] };
   const pod = podNix(settings.settings.settings, input);
   if (pod.label === undefined || !isLegacy(pod.rules)) return { model: current, settings, findings: [] };
-  const model = parseShebang(parsed, { rules: pod.rules });
+  const model = memo ? memo.parse(parsed, pod.rules) : parseShebang(parsed, { rules: pod.rules });
   return { model, settings: scriptSettings(input.path, parsed, model, layers), findings: compareReadings(current, model, pod.label) };
 }
 

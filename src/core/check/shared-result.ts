@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import type { ResolvedSettings } from '../settings/types.js';
 import type { LocalRef } from '../bundle/refs.js';
-import { baseName, checkScript, type CheckedScript, type ScriptInput } from './script.js';
+import { baseName, checkScript, type CheckedScript, type HeaderMemo, type ScriptInput } from './script.js';
 
 /** Never a path: a NUL cannot be in one. The extension is kept (hints name an interpreter by it). */
 const SENTINEL = '\u0000nixpod-script\u0000';
@@ -71,9 +71,9 @@ const TEXT: PropertyDescriptor = Object.freeze({
 });
 
 /** The script checked under the sentinel path; null when its result is not one to share. */
-export function sharedCheck(input: ScriptInput, ext: string): Shared | null {
+export function sharedCheck(input: ScriptInput, ext: string, memo?: HeaderMemo): Shared | null {
   const path = `${SENTINEL}/s${ext}`;
-  const result = checkScript({ ...input, path, source: path });
+  const result = checkScript({ ...input, path, source: path }, memo);
   const m = result.model;
   // Only plain nix-shell scripts: a `#! nix` script's lines are scanned past its header, and local files are read per script.
   if (result.skipped || m.dialect !== 'nix-shell' || m.lines.length === 0 || result.localRefs.length > 0 || result.settings === undefined) return null;

@@ -24,7 +24,8 @@ interface Skeleton {
 interface Skeletons {
   shared: SharedScript;
   data: Skeleton;
-  binary: Skeleton;
+  /** Made when first asked for: most runs have no binary script. */
+  binary(): Skeleton;
   workload: Skeleton;
 }
 
@@ -46,14 +47,14 @@ function skeletons(env: RenderEnv, s: SharedScript): Skeletons | null {
   const data = shared(byShape, env.templates, 'configmap', 'configmap\0d', held.context, (m) => withEntries(m, [{ field: 'data', key: hole(n), value: hole(n + 1) }]));
   const pod = shared(byShape, env.templates, kind, kind, held.context, (m) => m);
   if (!data || !pod) return null;
-  const binary = binarySkeleton(byShape, data, n);
   const slotAt = new Map(s.slotAt);
   const renumber = (i: number): number | undefined => (i === n ? ENTRY_KEY : i === n + 1 ? ENTRY_VALUE : slotAt.get(i));
   const own = (x: NonNullable<typeof pod>): Skeleton => {
     const text = partialFill(x.text, held.values, renumber);
     return { tree: x.tree, text, bytes: byteSkeleton(text, '---\n') };
   };
-  return { shared: s, data: own(data), binary: own(binary), workload: own(pod) };
+  let binary: Skeleton | undefined;
+  return { shared: s, data: own(data), binary: () => (binary ??= own(binarySkeleton(byShape, data, n))), workload: own(pod) };
 }
 
 /**
@@ -105,7 +106,7 @@ class MemoRendered implements RenderedScript {
   private own(): { values: string[]; configMap: Skeleton } {
     const text = this.script.text;
     const value = text ?? Buffer.from(this.script.bytes).toString('base64');
-    return { values: [...this.slots, this.slots[SLOT.key], value], configMap: text === null ? this.sk.binary : this.sk.data };
+    return { values: [...this.slots, this.slots[SLOT.key], value], configMap: text === null ? this.sk.binary() : this.sk.data };
   }
 
   /** The values in placehold's numbering, for the trees. */
@@ -130,7 +131,7 @@ class MemoRendered implements RenderedScript {
     for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
     values[ENTRY_KEY] = this.slots[SLOT.key];
     values[ENTRY_VALUE] = body ? '' : Buffer.from(bytes).toString('base64');
-    fillBytes(sink, (body ? this.sk.data : this.sk.binary).bytes, values, body, ENTRY_VALUE);
+    fillBytes(sink, (body ? this.sk.data : this.sk.binary()).bytes, values, body, ENTRY_VALUE);
     fillBytes(sink, this.sk.workload.bytes, values, body, ENTRY_VALUE);
   }
 
@@ -148,6 +149,8 @@ class MemoRendered implements RenderedScript {
     return this.objects()[0];
   }
 
-  /** Nothing can fail any more: the skeletons are exact, and the values only strings. */
-  settle(): void {}
+  /** The binary ConfigMap skeleton, made now if this script needs it: then nothing can fail any more (the skeletons are exact, and the values only strings). */
+  settle(): void {
+    if (!isUtf8(this.script.bytes)) this.sk.binary();
+  }
 }
