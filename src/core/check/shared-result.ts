@@ -61,6 +61,15 @@ class SharedScript implements CheckedScript {
   }
 }
 
+/**
+ * Whether a checked script is text (its `text` is not null), without decoding
+ * it: a shared result's script is always valid UTF-8 (see memo.ts), and its
+ * text is decoded anew on each read.
+ */
+export function isTextScript(script: CheckedScript): boolean {
+  return script instanceof SharedScript || script.text !== null;
+}
+
 /** One getter for every script: it reads `this`, so no closure is made per script. */
 const TEXT: PropertyDescriptor = Object.freeze({
   get(this: { bytes: Uint8Array }): string {

@@ -1,5 +1,5 @@
-import { isUtf8 } from 'node:buffer';
 import type { CheckedScript } from '../check/script.js';
+import { isTextScript } from '../check/shared-result.js';
 import type { WorkloadKind } from '../settings/types.js';
 import { SLOT, type MemoHit, type SharedScript, type Slots } from './context-memo.js';
 import type { RenderedScript } from './manifests.js';
@@ -125,8 +125,7 @@ class MemoRendered implements RenderedScript {
   /** yaml() as bytes: a text script's body is written from its bytes, without decoding them (see skeleton-bytes.ts). */
   yamlInto(sink: ByteSink): void {
     const bytes = this.script.bytes;
-    // The test `text === null` without decoding: text is null exactly when the bytes are not UTF-8.
-    const body = isUtf8(bytes) ? this.script : null;
+    const body = isTextScript(this.script) ? this.script : null;
     const values = scratch;
     for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
     values[ENTRY_KEY] = this.slots[SLOT.key];
@@ -151,6 +150,6 @@ class MemoRendered implements RenderedScript {
 
   /** The binary ConfigMap skeleton, made now if this script needs it: then nothing can fail any more (the skeletons are exact, and the values only strings). */
   settle(): void {
-    if (!isUtf8(this.script.bytes)) this.sk.binary();
+    if (!isTextScript(this.script)) this.sk.binary();
   }
 }
