@@ -1,4 +1,7 @@
-import { writeSync } from 'node:fs';
+import type * as Fs from 'node:fs';
+import { requireBuiltin } from '../io/builtins.js';
+
+const { writeSync } = requireBuiltin('node:fs') as typeof Fs;
 
 /** Everything the CLI touches of its process, injectable so tests can drive it in-process. */
 export interface CliIo {

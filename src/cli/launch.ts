@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-import { fileURLToPath } from 'node:url';
+import type * as Url from 'node:url';
+import { requireBuiltin } from '../io/builtins.js';
 import { loadProgram } from '../io/code-cache.js';
 import { answerVersion } from './quick-version.js';
 import type { start as Start } from './start.js';
+
+const { fileURLToPath } = requireBuiltin('node:url') as typeof Url;
 
 /**
  * The package's entry (dist/pkg/cli/nixpod.mjs): `--version` at once, else

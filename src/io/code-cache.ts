@@ -1,9 +1,18 @@
-import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname } from 'node:path';
-import { Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
+import type * as BufferModule from 'node:buffer';
+import type * as Fs from 'node:fs';
+import type * as ModuleModule from 'node:module';
+import type * as Path from 'node:path';
+import type * as Vm from 'node:vm';
+import type * as Zlib from 'node:zlib';
+import { requireBuiltin } from './builtins.js';
+
+const { isAscii } = requireBuiltin('node:buffer') as typeof BufferModule;
+const { readFileSync } = requireBuiltin('node:fs') as typeof Fs;
+const { createRequire } = requireBuiltin('node:module') as typeof ModuleModule;
+const { basename, dirname } = requireBuiltin('node:path') as typeof Path;
+const { Script } = requireBuiltin('node:vm') as typeof Vm;
+// zlib.crc32 is Node 20.15 and later: before, no cache is used (the program is compiled as usual).
+const { crc32 } = requireBuiltin('node:zlib') as Partial<Pick<typeof Zlib, 'crc32'>>;
 
 /**
  * A CommonJS program compiled with its V8 code cache, `<file>.cache`, when
@@ -18,7 +27,7 @@ import { crc32 } from 'node:zlib';
  * (one who can write the cache can write the program beside it), and unlike
  * SHA-256 it needs no node:crypto, which a `check` never loads otherwise.
  */
-export function compileProgram(file: string): { script: Script; run: () => unknown; source: Buffer } {
+export function compileProgram(file: string): { script: Vm.Script; run: () => unknown; source: Buffer } {
   const bytes = readFileSync(file);
   const cachedData = fittingCache(`${file}.cache`, bytes);
   // The module wrapper Node itself uses, strict as the ES modules it was built from; and, for the
@@ -43,19 +52,21 @@ export function compileProgram(file: string): { script: Script; run: () => unkno
 /** The seal: the program's length and CRC-32, then the data's, each a 32-bit little-endian number. */
 const SEAL = 16;
 
-function sealOf(source: Uint8Array, data: Uint8Array): Buffer {
+function sealOf(source: Uint8Array, data: Uint8Array, crc: (b: Uint8Array) => number): Buffer {
   const seal = Buffer.alloc(SEAL);
-  [source.length, crc32(source), data.length, crc32(data)].forEach((n, i) => seal.writeUInt32LE(n >>> 0, 4 * i));
+  [source.length, crc(source), data.length, crc(data)].forEach((n, i) => seal.writeUInt32LE(n >>> 0, 4 * i));
   return seal;
 }
 
 /** The cache file's bytes for V8's `data`, made from the program `source`. */
 export function sealCache(source: Uint8Array, data: Uint8Array): Buffer {
-  return Buffer.concat([sealOf(source, data), data]);
+  if (!crc32) throw new Error('sealing a code cache takes zlib.crc32 (Node 20.15 or later)');
+  return Buffer.concat([sealOf(source, data, crc32), data]);
 }
 
 /** V8's data from a sealed cache file, or undefined when there is none or it is not for these bytes, whole. */
 function fittingCache(path: string, source: Uint8Array): Buffer | undefined {
+  if (!crc32) return undefined;
   let sealed: Buffer;
   try {
     sealed = readFileSync(path);
@@ -64,7 +75,7 @@ function fittingCache(path: string, source: Uint8Array): Buffer | undefined {
   }
   if (sealed.length <= SEAL) return undefined;
   const data = sealed.subarray(SEAL);
-  return sealed.subarray(0, SEAL).equals(sealOf(source, data)) ? data : undefined;
+  return sealed.subarray(0, SEAL).equals(sealOf(source, data, crc32)) ? data : undefined;
 }
 
 /** The program's import(): a package name resolves from here up, and the program sits beside this code in the package. */
