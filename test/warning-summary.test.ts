@@ -89,4 +89,9 @@ describe('render and apply: one line per warning rule; check: every warning; --q
     assert.equal(out, 'warning: 5 × [r] in 4 files (a, b\\x0a, c and 1 more), first at a:1:1: m\n  hint: run nixpod check to list every warning (--quiet leaves them out)\n');
     assert.equal(formatRunFindings([d('a', 1), d('b', 1), d('c', 1), d('e', 1)], true), '');
   });
+
+  it('a message that names a path with a newline stays on its line (tabs kept)', () => {
+    const e: Diagnostic = { path: 'x/a.sh', line: 1, col: 1, severity: 'error', rule: 'duplicate-name', message: "base name 'a-sh' is also produced by y/a\n.sh, z/a\r\t.sh", hint: 'line one\nline two' };
+    assert.equal(formatRunFindings([e], false), "x/a.sh:1:1: error: base name 'a-sh' is also produced by y/a\\x0a.sh, z/a\\x0d\t.sh [duplicate-name]\n  hint: line one\nline two\n");
+  });
 });

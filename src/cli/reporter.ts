@@ -16,11 +16,15 @@ export function elide(s: string): string {
 const CONTROL = /[\x00-\x1f\x7f]/g;
 /** A file name with a newline or other control character stays on its line: `\n` as `\x0a`. */
 const printablePath = (p: string): string => p.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+// A message names paths, packages and settings as written (a path may hold a newline): it stays on its line too. Tabs are kept.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const MESSAGE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
+const oneLine = (m: string): string => m.replace(MESSAGE_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** GNU style: `path:line:col: severity: message [rule]`, then an indented `hint:` line. */
 export function formatText(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
-    .map((d) => `${printablePath(d.path)}:${d.line}:${d.col}: ${d.severity}: ${elide(d.message)} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
+    .map((d) => `${printablePath(d.path)}:${d.line}:${d.col}: ${d.severity}: ${elide(oneLine(d.message))} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
     .join('');
 }
 
@@ -98,5 +102,5 @@ function summaryLine(rule: string, all: readonly Diagnostic[]): string {
   const named = files.slice(0, NAMED_FILES).map(printablePath).join(', ');
   const rest = files.length > NAMED_FILES ? ` and ${files.length - NAMED_FILES} more` : '';
   const first = all[0] as Diagnostic;
-  return `warning: ${all.length} × [${rule}] in ${plural(files.length, 'file')} (${named}${rest}), first at ${printablePath(first.path)}:${first.line}:${first.col}: ${elide(first.message)}\n`;
+  return `warning: ${all.length} × [${rule}] in ${plural(files.length, 'file')} (${named}${rest}), first at ${printablePath(first.path)}:${first.line}:${first.col}: ${elide(oneLine(first.message))}\n`;
 }
