@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
 import { makeOutputFolder } from './made-dir.js';
+import { removeStaleStages, stagePrefix } from './stage.js';
 
 /** A file to write, by its path under the target folder. */
 export interface TreeFile {
@@ -28,6 +29,7 @@ export async function writeTreeAtomically(folder: string, files: readonly TreeFi
     const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
     if (mayReplace) await refuseForeign(dir, tops, mayReplace);
     await writeStaged(dir, files, tops, signal);
+    await removeStaleStages(dir);
     return tops;
   } catch (e) {
     await undo();
@@ -36,7 +38,7 @@ export async function writeTreeAtomically(folder: string, files: readonly TreeFi
 }
 
 async function writeStaged(dir: string, files: readonly TreeFile[], tops: readonly string[], signal?: AbortSignal): Promise<void> {
-  const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
+  const stage = await mkdtemp(stagePrefix(dir)).catch((e: unknown) => {
     throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: ${remedy(e)}`);
   });
   let keepStage = false;

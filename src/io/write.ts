@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { errnoText } from './errno.js';
 import { makeOutputFolder } from './made-dir.js';
+import { removeStaleStages, stagePrefix } from './stage.js';
 
 /**
  * Write a set of files into `dir` as one change: all of them, or none.
@@ -13,20 +14,23 @@ import { makeOutputFolder } from './made-dir.js';
  * replaced. The files in `remove` go in the same change: moved into the
  * staging folder (and put back if anything fails), deleted with it at the end.
  * No temp file survives, whatever happens, and a `dir` this call created
- * (with the folders above it) is removed again when the write fails.
+ * (with the folders above it) is removed again when the write fails; one
+ * that a killed run left behind goes with the next successful write (stage.ts).
  */
 export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
   const undo = await makeOutputFolder(dir);
   // A failed write (a full disk, Ctrl-C) takes away the folders it made, so that "nothing was changed" holds.
-  return await writeInto(dir, files, signal, remove).catch(async (e: unknown) => {
+  const written = await writeInto(dir, files, signal, remove).catch(async (e: unknown) => {
     await undo();
     throw e;
   });
+  await removeStaleStages(dir);
+  return written;
 }
 
 async function writeInto(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal: AbortSignal | undefined, remove: readonly string[]): Promise<string[]> {
   for (const f of files) await checkTarget(join(dir, f.name));
-  const stage = await mkdtemp(join(dir, '.nixpod-')).catch((e: unknown) => {
+  const stage = await mkdtemp(stagePrefix(dir)).catch((e: unknown) => {
     throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');
   });
   try {
