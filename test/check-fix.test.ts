@@ -35,6 +35,25 @@ describe('nixpod check --fix', () => {
     assert.doesNotMatch(again.stdout + again.stderr, /fixed/, 'a second run has nothing to fix');
   });
 
+  it('a signal stops before the next file: the ones left are as they were, and it says so', async () => {
+    const dir = tempTree({ 'q.py': QUOTED, 'c.sh': CRLF });
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    const r = await runCli(['check', '--fix', '.'], dir, {}, stop.signal);
+    assert.equal(r.code, 130, r.stdout + r.stderr);
+    assert.match(r.stderr, /interrupted: fixed 0 problems in 0 files; 2 more files were left as they were/);
+    assert.equal(read(dir, 'q.py'), QUOTED);
+    assert.equal(read(dir, 'c.sh'), CRLF);
+  });
+
+  it('a file name with a newline stays on its line in the fix lines', async () => {
+    const dir = tempTree({ 'fix\nme.py': QUOTED });
+    const r = await runCli(['check', '--fix', '.'], dir, {});
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^fix\\x0ame\.py:2:76: fixed: removed the repeated package jq \[duplicate-package\]$/m);
+    assert.ok(r.stdout.split('\n').every((l) => !l.startsWith('me.py')), r.stdout);
+  });
+
   it('--nixpkgs-pin URL pins unpinned -p scripts; config takes each script\'s nixpkgs setting', async () => {
     const dir = tempTree({ 'u.sh': UNPINNED, 'sub/v.sh': UNPINNED, 'sub/nixpod.yaml': `defaults:\n  nixpkgs: ${PIN.replace('0123', 'abcd')}\n` });
     const fromConfig = await runCli(['check', '--fix', '--nixpkgs-pin', 'config', '.'], dir, {});

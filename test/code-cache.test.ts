@@ -65,6 +65,31 @@ describe('the package entry and its code cache', () => {
     }
   });
 
+  it('a cache that is a FIFO is passed over; a program file that is missing or a FIFO is an error, exit 2, no trace, no wait', () => {
+    const dir = tempTree({ 'a.sh': SCRIPT });
+    const expected = render(BIN, dir);
+    const root = packageCopy();
+    try {
+      const program = join(root, 'dist/pkg/cli/nixpod-program.cjs');
+      const bin = join(root, 'dist/pkg/cli/nixpod.mjs');
+      const run = () => spawnSync(process.execPath, [bin, 'render', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      rmSync(`${program}.cache`);
+      assert.equal(spawnSync('mkfifo', [`${program}.cache`]).status, 0);
+      const fifoCache = run();
+      assert.deepEqual([fifoCache.status, fifoCache.stdout, fifoCache.stderr], [expected.status, expected.stdout, expected.stderr]);
+      rmSync(program);
+      const missing = run();
+      assert.equal(missing.status, 2);
+      assert.equal(missing.stderr, `nixpod: error: cannot read ${program}: ENOENT\n  hint: nixpod's installation is broken: install it again\n`);
+      assert.equal(spawnSync('mkfifo', [program]).status, 0);
+      const fifo = run();
+      assert.equal(fifo.status, 2, 'no wait for a writer');
+      assert.match(fifo.stderr, /^nixpod: error: cannot read .*nixpod-program\.cjs: not a regular file\n/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('a run writes nothing beside the program (the cache is made at build time only)', () => {
     const dir = tempTree({ 'a.sh': SCRIPT });
     const folder = join(ROOT, 'dist/pkg/cli');

@@ -52,6 +52,13 @@ describe('the built CLI', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nixpod: error: nope\.sh: no such file or directory\n {2}hint: /);
     assert.equal(spawnCli(['render', '-n', 'Bad_NS', 'good.sh'], dir).code, 2);
+    // --image is checked as the image setting is: an empty image would render `image: ""`.
+    for (const [image, why] of [['', /'' must not be empty/], [' nixos/nix', /must not contain whitespace/], ['my image', /must not contain whitespace/]] as const) {
+      const r = spawnCli(['render', '--image', image, 'good.sh'], dir);
+      assert.equal(r.code, 2, image);
+      assert.match(r.stderr, why);
+      assert.equal(r.stdout, '');
+    }
   });
   it('render with errors prints diagnostics, exits 1 and writes nothing', () => {
     const dir = tempTree({ 'good.sh': good, 'bad.sh': bad });

@@ -90,8 +90,16 @@ describe('render and apply: one line per warning rule; check: every warning; --q
     assert.equal(formatRunFindings([d('a', 1), d('b', 1), d('c', 1), d('e', 1)], true), '');
   });
 
-  it('a message that names a path with a newline stays on its line (tabs kept)', () => {
-    const e: Diagnostic = { path: 'x/a.sh', line: 1, col: 1, severity: 'error', rule: 'duplicate-name', message: "base name 'a-sh' is also produced by y/a\n.sh, z/a\r\t.sh", hint: 'line one\nline two' };
-    assert.equal(formatRunFindings([e], false), "x/a.sh:1:1: error: base name 'a-sh' is also produced by y/a\\x0a.sh, z/a\\x0d\t.sh [duplicate-name]\n  hint: line one\nline two\n");
+  it('a message or hint that names a path with a newline stays on its line (tabs kept)', () => {
+    const e: Diagnostic = { path: 'x/a.sh', line: 1, col: 1, severity: 'error', rule: 'duplicate-name', message: "base name 'a-sh' is also produced by y/a\n.sh, z/a\r\t.sh", hint: 'add a line to y/a\n.sh' };
+    assert.equal(formatRunFindings([e], false), "x/a.sh:1:1: error: base name 'a-sh' is also produced by y/a\\x0a.sh, z/a\\x0d\t.sh [duplicate-name]\n  hint: add a line to y/a\\x0a.sh\n");
+  });
+
+  it('a long message is shortened by its own characters, then made printable: no escape is cut', () => {
+    const message = `flag '--a${'\x01'.repeat(600)}END'`;
+    const e: Diagnostic = { path: 'a.sh', line: 2, col: 1, severity: 'error', rule: 'r', message };
+    const line = formatRunFindings([e], false).split('\n')[0] as string;
+    assert.match(line, /^a\.sh:2:1: error: flag '--a(?:\\x01)+…\[\d+ characters\]…(?:\\x01)+END' \[r\]$/);
+    assert.ok(line.includes(`…[${message.length - 320} characters]…`), line);
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import type * as Url from 'node:url';
 import { requireBuiltin } from '../io/builtins.js';
-import { loadProgram } from '../io/code-cache.js';
+import { loadProgram, NOT_A_FILE } from '../io/code-cache.js';
+import { processIo } from './io.js';
 import { answerVersion } from './quick-version.js';
 import type { start as Start } from './start.js';
 
@@ -15,8 +16,27 @@ const { fileURLToPath } = requireBuiltin('node:url') as typeof Url;
  */
 const argv = process.argv.slice(2);
 if (!answerVersion(argv)) {
-  const { start } = loadProgram(fileURLToPath(new URL('./nixpod-program.cjs', import.meta.url))) as { start: typeof Start };
+  const { start } = program(fileURLToPath(new URL('./nixpod-program.cjs', import.meta.url)));
   // Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
   // cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.
   process.exit(await start(argv, process.argv[1] ?? ''));
+}
+
+/**
+ * The program's exports. Before it runs, its own error handling is not there
+ * yet: a program file that cannot be read (a broken install) is an error as
+ * any other, exit 2; anything else it throws while loading is a bug, exit 4.
+ */
+function program(file: string): { start: typeof Start } {
+  try {
+    return loadProgram(file) as { start: typeof Start };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      processIo().stderr(`nixpod: error: cannot read ${file}: ${code === NOT_A_FILE ? 'not a regular file' : code}\n  hint: nixpod's installation is broken: install it again\n`);
+      process.exit(2);
+    }
+    processIo().stderr(`nixpod: internal error (a bug in nixpod: please report it, with the command you ran):\n${(e as Error).stack ?? String(e)}\n`);
+    process.exit(4);
+  }
 }

@@ -4,6 +4,7 @@ import type { WorkloadKind } from '../core/settings/types.js';
 import { CancelledError } from '../cluster/cancel.js';
 import { parseRuntimeFlag, type RuntimeFlag } from '../core/runtime/flag.js';
 import { imageRepository } from '../core/runtime/reference.js';
+import { imageName } from '../core/settings/validate.js';
 import { errnoText } from '../io/errno.js';
 import { parseNixVersion } from '../core/shebang/nix-version.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
@@ -26,7 +27,7 @@ function nixVersionArg(v: string): string {
 const QUIET_FLAG = ['-q, --quiet', 'print no warnings (errors are always printed)'] as const;
 const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script (default: the nearest one in each script\'s folder or above, up to the repository root)'] as const;
 /** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
-const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`] as const;
+const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`, imageArg] as const;
 const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: the kind they set, else pod)').choices(['pod', 'job', 'cronjob']);
 
 
@@ -36,6 +37,13 @@ function runtimeArg(v: string): RuntimeFlag {
   const r = parseRuntimeFlag(v);
   if (typeof r === 'string') throw new InvalidArgumentError(`${r}.`);
   return r;
+}
+
+/** As the image setting is checked (an empty image would render `image: ""`, which the API server refuses). */
+function imageArg(v: string): string {
+  const why = imageName(v);
+  if (why) throw new InvalidArgumentError(`'${v}' ${why}.`);
+  return v;
 }
 
 function registryArg(v: string): string {

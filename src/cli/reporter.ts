@@ -15,8 +15,9 @@ export function elide(s: string): string {
 /* eslint-disable-next-line no-control-regex -- control characters are what it finds */
 const CONTROL = /[\x00-\x1f\x7f]/g;
 /** A file name with a newline or other control character stays on its line: `\n` as `\x0a`. */
-const printablePath = (p: string): string => p.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-// A message names paths, packages and settings as written (a path may hold a newline): it stays on its line too. Tabs are kept.
+export const printablePath = (p: string): string => p.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+// A message or hint names paths, packages and settings as written (a path may hold a newline): it stays on its line too.
+// Tabs are kept. Shortened first (elide counts the text's own characters), then made printable.
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const MESSAGE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 const oneLine = (m: string): string => m.replace(MESSAGE_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -24,7 +25,7 @@ const oneLine = (m: string): string => m.replace(MESSAGE_CONTROL, (c) => `\\x${c
 /** GNU style: `path:line:col: severity: message [rule]`, then an indented `hint:` line. */
 export function formatText(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
-    .map((d) => `${printablePath(d.path)}:${d.line}:${d.col}: ${d.severity}: ${elide(oneLine(d.message))} [${d.rule}]${d.hint ? `\n  hint: ${elide(d.hint)}` : ''}\n`)
+    .map((d) => `${printablePath(d.path)}:${d.line}:${d.col}: ${d.severity}: ${oneLine(elide(d.message))} [${d.rule}]${d.hint ? `\n  hint: ${oneLine(elide(d.hint))}` : ''}\n`)
     .join('');
 }
 
@@ -102,5 +103,5 @@ function summaryLine(rule: string, all: readonly Diagnostic[]): string {
   const named = files.slice(0, NAMED_FILES).map(printablePath).join(', ');
   const rest = files.length > NAMED_FILES ? ` and ${files.length - NAMED_FILES} more` : '';
   const first = all[0] as Diagnostic;
-  return `warning: ${all.length} × [${rule}] in ${plural(files.length, 'file')} (${named}${rest}), first at ${printablePath(first.path)}:${first.line}:${first.col}: ${elide(oneLine(first.message))}\n`;
+  return `warning: ${all.length} × [${rule}] in ${plural(files.length, 'file')} (${named}${rest}), first at ${printablePath(first.path)}:${first.line}:${first.col}: ${oneLine(elide(first.message))}\n`;
 }

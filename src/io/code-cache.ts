@@ -7,7 +7,7 @@ import type * as Zlib from 'node:zlib';
 import { requireBuiltin } from './builtins.js';
 
 const { isAscii } = requireBuiltin('node:buffer') as typeof BufferModule;
-const { readFileSync } = requireBuiltin('node:fs') as typeof Fs;
+const { readFileSync, statSync } = requireBuiltin('node:fs') as typeof Fs;
 const { createRequire } = requireBuiltin('node:module') as typeof ModuleModule;
 const { basename, dirname } = requireBuiltin('node:path') as typeof Path;
 const { Script } = requireBuiltin('node:vm') as typeof Vm;
@@ -28,6 +28,8 @@ const { crc32 } = requireBuiltin('node:zlib') as Partial<Pick<typeof Zlib, 'crc3
  * SHA-256 it needs no node:crypto, which a `check` never loads otherwise.
  */
 export function compileProgram(file: string): { script: Vm.Script; run: () => unknown; source: Buffer } {
+  // Not a FIFO (reading it would wait for ever), nor a folder or a device.
+  if (!statSync(file).isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: NOT_A_FILE });
   const bytes = readFileSync(file);
   const cachedData = fittingCache(`${file}.cache`, bytes);
   // The module wrapper Node itself uses, strict as the ES modules it was built from; and, for the
@@ -49,6 +51,9 @@ export function compileProgram(file: string): { script: Vm.Script; run: () => un
   return { script, run, source: bytes };
 }
 
+/** The code of the error for a program that is not a regular file. */
+export const NOT_A_FILE = 'ENOTREG';
+
 /** The seal: the program's length and CRC-32, then the data's, each a 32-bit little-endian number. */
 const SEAL = 16;
 
@@ -69,6 +74,8 @@ function fittingCache(path: string, source: Uint8Array): Buffer | undefined {
   if (!crc32) return undefined;
   let sealed: Buffer;
   try {
+    // Only a regular file: reading a FIFO would wait for a writer for ever.
+    if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
     sealed = readFileSync(path);
   } catch {
     return undefined;

@@ -85,7 +85,7 @@ in builtins.seq pkgs (map check [
   try {
     return JSON.parse(r.stdout) as Lookup[];
   } catch {
-    return { unavailable: `nix-instantiate printed no JSON: ${r.stdout.slice(0, 200)}` };
+    return { unavailable: `nix-instantiate printed no JSON: ${r.stdout.slice(0, 200).trimEnd()}` };
   }
 }
 

@@ -7,6 +7,7 @@ import { replaceFile, whyNotReplaceable } from '../../io/replace.js';
 import { UsageError } from '../../core/errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { printablePath } from '../reporter.js';
 import { runCheck, type CheckOptions } from './check.js';
 import { loadAndCheck } from './load.js';
 
@@ -39,23 +40,31 @@ export async function runFix(opts: CheckOptions, fix: FixOptions, io: CliIo): Pr
   for (const script of run.scripts) {
     const plan = script.text === null ? { refused: 'it is not valid UTF-8' } : planFixes(script.text, { nixpkgsPin: pinFor(script, fix.nixpkgsPin) });
     if (plan.refused !== undefined) {
-      if (fixable.has(script.path)) leftAlone.push(`${script.path}: not fixed: ${plan.refused}\n`);
+      if (fixable.has(script.path)) leftAlone.push(`${printablePath(script.path)}: not fixed: ${plan.refused}\n`);
     } else if (plan.fixes.length > 0) {
       const why = await whyNotReplaceable(resolve(io.cwd, script.path));
-      if (why !== undefined) leftAlone.push(`${script.path}: not fixed: ${why}\n`);
+      if (why !== undefined) leftAlone.push(`${printablePath(script.path)}: not fixed: ${why}\n`);
       else changes.push({ script, text: plan.text, fixes: plan.fixes });
     }
   }
   // stdout carries the report (json, github, …) or, with --dry-run, the diff: the fix lines then go to stderr.
   const say = fix.dryRun || opts.format !== 'text' ? io.stderr : io.stdout;
+  // Each file is replaced whole; a signal stops before the next one (the exit code then says so).
+  const done: Change[] = [];
   for (const c of changes) {
+    if (io.signal.aborted) break;
     if (fix.dryRun) io.stdout(unifiedDiff(c.script.text ?? '', c.text, `a/${c.script.path}`, `b/${c.script.path}`));
     else await replaceFile(resolve(io.cwd, c.script.path), c.script.bytes, c.text);
-    for (const f of c.fixes) say(`${c.script.path}:${f.line}:${f.col}: ${fix.dryRun ? 'would fix' : 'fixed'}: ${f.message} [${f.rule}]\n`);
+    done.push(c);
+    for (const f of c.fixes) say(`${printablePath(c.script.path)}:${f.line}:${f.col}: ${fix.dryRun ? 'would fix' : 'fixed'}: ${f.message} [${f.rule}]\n`);
   }
   for (const l of leftAlone) io.stderr(l);
-  const count = changes.reduce((n, c) => n + c.fixes.length, 0);
-  const files = `${changes.length} file${changes.length === 1 ? '' : 's'}`;
+  const count = done.reduce((n, c) => n + c.fixes.length, 0);
+  const files = `${done.length} file${done.length === 1 ? '' : 's'}`;
+  if (done.length < changes.length) {
+    io.stderr(`interrupted: fixed ${count} problem${count === 1 ? '' : 's'} in ${files}; ${changes.length - done.length} more file${changes.length - done.length === 1 ? ' was' : 's were'} left as they were\n`);
+    return EXIT.problems;
+  }
   if (fix.dryRun) {
     io.stderr(count === 0 ? 'nothing to fix\n' : `would fix ${count} problem${count === 1 ? '' : 's'} in ${files} (--dry-run: nothing was written)\n`);
     return count > 0 || countBySeverity(run.diagnostics).errors > 0 ? EXIT.problems : EXIT.ok;

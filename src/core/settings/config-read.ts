@@ -100,7 +100,7 @@ function readTop(root: Record<string, unknown>, ctx: Ctx, out: SettingsConfig): 
   if (root.defaults !== undefined && root.defaults !== null) out.defaults = readLayer(root.defaults, ['defaults'], ctx, false);
   if (root.scripts === undefined || root.scripts === null) return;
   if (!Array.isArray(root.scripts)) {
-    ctx.findings.push(finding(at(ctx, ['scripts']), 'error', 'wrong-type', 'scripts must be a list of {match: GLOB, …settings}', "write: scripts:\n  - match: 'backup-*.sh'\n    kind: cronjob"));
+    ctx.findings.push(finding(at(ctx, ['scripts']), 'error', 'wrong-type', 'scripts must be a list of {match: GLOB, …settings}', "write a list: scripts: [{match: 'backup-*.sh', kind: cronjob}]"));
     return;
   }
   root.scripts.forEach((r: unknown, i) => {
