@@ -3,6 +3,8 @@
  * enough to tell whether a `-p` word or `--arg` expression can parse: strings
  * and indented strings with interpolation, comments, paths and URIs.
  */
+import { followsRun, PATH_RUN, URI_RUN } from './scanner.js';
+
 export type TokenKind = 'id' | 'number' | 'path' | 'hpath' | 'spath' | 'uri' | 'string' | 'op';
 
 export interface Token {
@@ -34,10 +36,15 @@ const RULES: [TokenKind, RegExp][] = [
   ['op', /\.\.\.|==|!=|<=|>=|&&|\|\||->|\/\/|\+\+|[()[\]{};:.,=?@+\-*/!<>]/y],
 ];
 
+/** A path needs a '/', and a URI a ':', where its leading run ends: else its regex is not tried (see scanner.ts's followsRun). */
+const NEEDS_AFTER_RUN: Partial<Record<TokenKind, typeof PATH_RUN>> = { uri: URI_RUN, path: PATH_RUN };
+
 /** flex picks the longest match; on a tie, the earlier rule. */
 function longestMatch(s: string, p: number): Token | undefined {
   let best: Token | undefined;
   for (const [kind, re] of RULES) {
+    const need = NEEDS_AFTER_RUN[kind];
+    if (need && !followsRun(s, p, need)) continue;
     re.lastIndex = p;
     const m = re.exec(s);
     if (m && (!best || m[0].length > best.text.length)) best = { kind, text: m[0], start: p };

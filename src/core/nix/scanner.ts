@@ -41,6 +41,13 @@ const RULES: [string, RegExp][] = [
   ['SPATH', new RegExp(`<${PC}+(?:/${PC}+)*>`, 'y')],
   ['URI', /[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+/y],
 ];
+// PATH_SEG and PATH need a '/' where their leading run of path characters ends, and URI a ':' where its scheme's run ends:
+// where it is not there, the rule is not tried (a regex would scan the run again from each token in it: quadratic in a
+// long dotted word such as `x.a.a.a…`).
+/** What a path's and a URI's leading run needs after it (see followsRun); also for lexer.ts. */
+export const PATH_RUN = { cls: new RegExp(PC), after: '/' };
+export const URI_RUN = { cls: /[a-zA-Z0-9+\-.]/, after: ':', first: /[a-zA-Z]/ };
+const NEEDS_AFTER_RUN: Record<string, { cls: RegExp; after: string; first?: RegExp }> = { PATH_SEG: PATH_RUN, PATH: PATH_RUN, URI: URI_RUN };
 // The `${` that follows PATH_SEG and HPATH_START counts in flex's match length.
 const LOOKAHEAD_BONUS: Record<string, number> = { PATH_SEG: 2, HPATH_START: 2 };
 const TRIVIA = /(?:[ \t\r\n]+|#[^\r\n]*|\/\*(?:[^*]|\*+[^*/])*\*+\/)*/y;
@@ -55,6 +62,8 @@ export function lexToken(s: string, p: number): Tok {
   let best: Tok | undefined;
   let bestLen = 0;
   for (const [kind, re] of RULES) {
+    const need = NEEDS_AFTER_RUN[kind];
+    if (need && !followsRun(s, start, need)) continue;
     re.lastIndex = start;
     const m = re.exec(s);
     if (!m) continue;
@@ -70,6 +79,24 @@ export function lexToken(s: string, p: number): Tok {
   if (tok.t === 'INT' && BigInt(tok.text) > INT_MAX) throw new NixParseError(start, `invalid integer '${tok.text}'`);
   return tok;
 }
+
+/**
+ * Whether the run of `cls` characters from `p` (its first one also `first`)
+ * is followed by `after`. The end of the run is remembered, per class, for
+ * the next token inside the same run: each long run is scanned once.
+ */
+export function followsRun(s: string, p: number, { cls, after, first }: { cls: RegExp; after: string; first?: RegExp }): boolean {
+  if (first && !first.test(s[p] ?? '')) return false;
+  let r = runs.get(cls);
+  if (!r || r.s !== s || p < r.from || p > r.end) {
+    let e = p;
+    while (e < s.length && cls.test(s[e] as string)) e++;
+    runs.set(cls, (r = { s, from: p, end: e }));
+  }
+  return s[r.end] === after;
+}
+
+const runs = new Map<RegExp, { s: string; from: number; end: number }>();
 
 /** How a token reads in a message. */
 export function describeToken(tok: Tok): string {
