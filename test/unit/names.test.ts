@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baseNameFor, dataKeyFor, isDataKey, isDnsLabel, isItemPath } from '../../src/core/render/names.js';
 import { runCli, script, tempTree } from '../helpers/cli.js';
+import { pick, rng } from '../helpers/random.js';
 
 const HOSTILE = ['日本語.sh', 'テスト.sh', 'a.b.sh', 'a_b.sh', 'a-b.sh', 'A-B.sh', 'with space.sh', '-lead.sh', `${'x'.repeat(80)}1.sh`, `${'x'.repeat(80)}2.sh`, '..x.sh', '...', 'UPPER.SH', 'émoji🚀.py'];
 
@@ -13,6 +14,24 @@ describe('names and keys Kubernetes accepts (issue 8 §6)', () => {
     assert.deepEqual(HOSTILE.map(baseNameFor), bases);
     assert.equal(baseNameFor('deploy-prod.sh'), 'deploy-prod-sh', 'names that lose nothing stay as they were');
     assert.match(baseNameFor('日本語.sh'), /^sh-[0-9a-f]{6}$/);
+  });
+
+  it('the short way for plain names gives what the general rule gives', () => {
+    // The general rule, as it was written before the short way for `deploy-prod.sh`-like names.
+    const general = (name: string): string | undefined => {
+      const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      return /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)?$/.test(name) && s.length <= 52 ? s : undefined;
+    };
+    const r = rng(7);
+    const parts = ['a', 'z9', '0', 'deploy', '-', '.', '..', 'sh', '_', 'A', ' ', 'é', 'x'.repeat(20)];
+    for (let i = 0; i < 5000; i++) {
+      let name = '';
+      const n = 1 + Math.floor(r() * 8);
+      for (let j = 0; j < n; j++) name += pick(r, parts);
+      const g = general(name);
+      if (g !== undefined) assert.equal(baseNameFor(name), g, name);
+      else assert.match(baseNameFor(name), /-[0-9a-f]{6}$/, name);
+    }
   });
 
   it('every data key is one the API server takes', () => {

@@ -33,8 +33,9 @@ const bases = new Map<string, string>();
 const BASES_KEPT = 100_000;
 
 function makeBaseName(fileName: string): string {
+  // The usual name (`deploy-prod.sh`): lowercase words and one extension, whose '.' alone becomes '-'.
+  if (fileName.length <= BASE_MAX && LOSSLESS.test(fileName)) return fileName.replace('.', '-');
   const s = fileName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  if (LOSSLESS.test(fileName) && s.length <= BASE_MAX) return s;
   const tag = sha256().update(fileName).digest('hex').slice(0, TAG_LENGTH);
   const head = s.slice(0, BASE_MAX - TAG_LENGTH - 1).replace(/-+$/, '');
   return `${head || 'script'}-${tag}`;
