@@ -63,17 +63,33 @@ export async function runExternalDiff(cmd: ExternalDiff, files: readonly DiffFil
   }
 }
 
+/** How long a program that ignores SIGTERM gets after Ctrl-C before it is killed. */
+const KILL_AFTER_MS = 2000;
+
 function runProgram(cmd: ExternalDiff, argv: string[], io: CliIo): Promise<number> {
   return new Promise((resolve, reject) => {
+    // Ctrl-C (the signal) sends it SIGTERM; one that ignores that (a pager, a GUI diff) is killed after a while. Either
+    // way nixpod waits for it to end before it removes the folders it reads and exits: no process is left behind.
     const child = spawn(cmd.program, argv, { env: io.env, stdio: ['ignore', 'pipe', 'pipe'], signal: io.signal });
+    let aborted: Error | undefined;
+    let kill: ReturnType<typeof setTimeout> | undefined;
     child.stdout.setEncoding('utf8').on('data', (d: string) => io.stdout(d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => io.stderr(d));
     const hint = 'KUBECTL_EXTERNAL_DIFF must name a program that exits 0 for no differences and 1 for differences (unset it for nixpod\'s own diff)';
     child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.name === 'AbortError') reject(e);
-      else reject(new IoError(`cannot run the KUBECTL_EXTERNAL_DIFF program "${cmd.program}": ${errnoText(e)}`, hint));
+      if (e.name !== 'AbortError') return reject(new IoError(`cannot run the KUBECTL_EXTERNAL_DIFF program "${cmd.program}": ${errnoText(e)}`, hint));
+      // Not spawned at all: nothing to wait for.
+      if (child.pid === undefined) return reject(e);
+      aborted = e;
+      kill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+    });
+    // Once cancelled, its end is enough (a process it started may still hold its output open).
+    child.on('exit', () => {
+      clearTimeout(kill);
+      if (aborted) reject(aborted);
     });
     child.on('close', (code, signal) => {
+      if (aborted) return;
       if (code === 0 || code === 1) resolve(code);
       else reject(new IoError(`the KUBECTL_EXTERNAL_DIFF program "${cmd.program}" ${signal ? `was killed by ${signal}` : `failed with exit status ${code}`}`, hint));
     });

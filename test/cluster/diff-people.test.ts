@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- these tests assert the ANSI colour sequences themselves */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { colourDiff, useColour } from '../../src/cli/colour.js';
@@ -17,7 +17,7 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
   let fake: FakeKube;
   let dir: string;
   const PATH = process.env.PATH ?? '/usr/bin:/bin';
-  const cli = (args: string[], env: Record<string, string> = {}) => runCli(['diff', '--kubeconfig', join(dir, 'kc'), ...args], dir, { HOME: dir, PATH, TMPDIR: join(dir, 'tmp'), ...env });
+  const cli = (args: string[], env: Record<string, string> = {}, signal?: AbortSignal) => runCli(['diff', '--kubeconfig', join(dir, 'kc'), ...args], dir, { HOME: dir, PATH, TMPDIR: join(dir, 'tmp'), ...env }, signal);
 
   before(async () => {
     fake = await new FakeKube({ users: { admin: { name: 'admin' } }, kubelet: () => null }).start();
@@ -124,6 +124,24 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
     const spaced = await cli([...DRIFT, 'a.sh', 'b.sh'], { KUBECTL_EXTERNAL_DIFF: ` ${rec}` });
     assert.equal(spaced.code, 2);
     assert.match(spaced.stderr, /KUBECTL_EXTERNAL_DIFF starts with a space/);
+  });
+
+  it('Ctrl-C while the program runs: one that ignores SIGTERM is killed, its folders removed, exit 130, nothing left running', async () => {
+    const stubborn = join(dir, 'stubborn.sh');
+    writeFileSync(stubborn, '#!/bin/sh\necho $$ > "$STUBBORN_PID"\ntrap "" TERM INT\nexec sleep 60\n');
+    chmodSync(stubborn, 0o755);
+    const pidFile = join(dir, 'stubborn.pid');
+    const stop = new AbortController();
+    const started = Date.now();
+    const waiting = cli([...DRIFT, 'a.sh', 'c.sh'], { KUBECTL_EXTERNAL_DIFF: stubborn, STUBBORN_PID: pidFile }, stop.signal);
+    while (!existsSync(pidFile) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    stop.abort('SIGINT');
+    const r = await waiting;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(Date.now() - started < 30_000, 'it did not wait for the program\'s own 60 s');
+    assert.deepEqual(readdirSync(join(dir, 'tmp')).filter((f) => /^(LIVE|MERGED)-/.test(f)), []);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the program is gone');
   });
 
   it('the built CLI colours on a real terminal (script(1) gives it one), not through a pipe, not with NO_COLOR', { skip: spawnSync('script', ['--version']).status === 0 ? false : 'no script(1)' }, async () => {
