@@ -7,9 +7,8 @@ import { RootFinder } from '../../io/scan.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatGithub, formatSummary, formatText, type DiagnosticFormat } from '../reporter.js';
-import { formatSarif } from '../sarif.js';
 import { loadAndCheck, type CheckRun } from './load.js';
-import { checkPackagesExist, type PackageCheckOptions } from './packages.js';
+import type { PackageCheckOptions } from './packages.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -31,12 +30,14 @@ export interface CheckOptions {
 export async function runCheck(opts: CheckOptions, io: CliIo): Promise<number> {
   let run = await loadAndCheck(opts.paths, io.cwd, { config: opts.config, skipNonScripts: opts.skipNonScripts, nixVersion: opts.nixVersion });
   if (opts.packages) {
+    // Loaded only here, as SARIF below: a plain check initialises neither (start-up counts in editors and hooks).
+    const { checkPackagesExist } = await import('./packages.js');
     const found = await checkPackagesExist(run.scripts, opts.packages, io);
     run = { ...run, diagnostics: [...run.diagnostics, ...found].sort(compareDiagnostics) };
   }
   if (opts.format === 'json') io.stdout(JSON.stringify(checkReport(run), null, 2) + '\n');
   else if (opts.format === 'github') io.stdout(formatGithub(shown(run.diagnostics, opts.quiet)));
-  else if (opts.format === 'sarif') io.stdout(formatSarif(shown(run.diagnostics, opts.quiet), sarifContext(run, io.cwd, opts.version ?? '0.0.0')));
+  else if (opts.format === 'sarif') io.stdout((await import('../sarif.js')).formatSarif(shown(run.diagnostics, opts.quiet), sarifContext(run, io.cwd, opts.version ?? '0.0.0')));
   else {
     io.stdout(formatText(shown(run.diagnostics, opts.quiet)));
     io.stderr(formatSummary(run.diagnostics, run.scripts.length, run.skips));
