@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globProblem, matchGlob } from '../../src/core/settings/glob.js';
+import { globPrefix, globProblem, globToRegExp, matchGlob } from '../../src/core/settings/glob.js';
+import { pick, rng } from '../helpers/random.js';
 
 describe('match globs', () => {
   const yes = (g: string, p: string) => assert.ok(matchGlob(g, p), `${g} should match ${p}`);
@@ -49,6 +50,25 @@ describe('match globs', () => {
     no('x/**', 'y/c\nd.sh');
     yes('**/*.sh', 'x/c\nd.sh');
   });
+  it('every path a glob matches starts with its literal prefix (the test before the regex)', () => {
+    const r = rng(11);
+    const pieces = ['a', 'b/', '*', '**/', '?', '[ab]', '[!a]', '{a,b/c}', '\\*', '.', './', 'x.sh', '-'];
+    const chars = 'ab/c*.x-';
+    for (let n = 0; n < 2000; n++) {
+      let glob = '';
+      for (let j = 1 + Math.floor(r() * 5); j > 0; j--) glob += pick(r, pieces);
+      if (globProblem(glob) !== undefined) continue;
+      const re = globToRegExp(glob);
+      const prefix = globPrefix(glob);
+      for (let k = 0; k < 30; k++) {
+        let path = '';
+        for (let j = Math.floor(r() * 8); j > 0; j--) path += pick(r, [...chars]);
+        // Paths that start like the glob too, so that some match.
+        for (const p of [path, prefix + path]) if (re.test(p)) assert.ok(p.startsWith(prefix), `${glob} matches ${p}, prefix ${prefix}`);
+      }
+    }
+  });
+
   it('unusable globs are reported', () => {
     assert.match(globProblem('[ab') ?? '', /never closed/);
     assert.match(globProblem('{a,b') ?? '', /never closed/);

@@ -9,6 +9,13 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${translate(g, 0, false).re}$`);
 }
 
+/** What every path the glob matches starts with: its text up to the first `*`, `?`, `[`, `{` or `\\` (a cheap test before the regex). */
+export function globPrefix(glob: string): string {
+  const g = glob.startsWith('./') ? glob.slice(2) : glob;
+  const i = g.search(/[*?[{\\]/);
+  return i < 0 ? g : g.slice(0, i);
+}
+
 export function matchGlob(glob: string, path: string): boolean {
   return globToRegExp(glob).test(path);
 }
