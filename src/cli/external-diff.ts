@@ -63,35 +63,62 @@ export async function runExternalDiff(cmd: ExternalDiff, files: readonly DiffFil
   }
 }
 
-/** How long a program that ignores SIGTERM gets after Ctrl-C before it is killed. */
+/** How long a program gets after Ctrl-C before it (and all it started) is killed. */
 const KILL_AFTER_MS = 2000;
+/** How long its output is read after it ends: a process it left running may hold the pipes open for ever. */
+const OUTPUT_GRACE_MS = 500;
 
+/**
+ * The program runs in a process group of its own: Ctrl-C, or a SIGTERM that
+ * reaches nixpod alone (a CI job cancelled, `timeout`), sends SIGTERM to the
+ * whole group, and SIGKILL to what is left of it once the program has ended or
+ * 2 s have passed. nixpod then removes the folders it reads and exits 130 or
+ * 143: nothing is left running or behind.
+ */
 function runProgram(cmd: ExternalDiff, argv: string[], io: CliIo): Promise<number> {
   return new Promise((resolve, reject) => {
-    // Ctrl-C (the signal) sends it SIGTERM; one that ignores that (a pager, a GUI diff) is killed after a while. Either
-    // way nixpod waits for it to end before it removes the folders it reads and exits: no process is left behind.
-    const child = spawn(cmd.program, argv, { env: io.env, stdio: ['ignore', 'pipe', 'pipe'], signal: io.signal });
-    let aborted: Error | undefined;
+    const child = spawn(cmd.program, argv, { env: io.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const group = (signal: NodeJS.Signals): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // The group has ended.
+      }
+    };
     let kill: ReturnType<typeof setTimeout> | undefined;
+    const cancel = (): void => {
+      group('SIGTERM');
+      kill = setTimeout(() => group('SIGKILL'), KILL_AFTER_MS);
+    };
+    if (io.signal.aborted) cancel();
+    else io.signal.addEventListener('abort', cancel, { once: true });
     child.stdout.setEncoding('utf8').on('data', (d: string) => io.stdout(d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => io.stderr(d));
     const hint = 'KUBECTL_EXTERNAL_DIFF must name a program that exits 0 for no differences and 1 for differences (unset it for nixpod\'s own diff)';
     child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.name !== 'AbortError') return reject(new IoError(`cannot run the KUBECTL_EXTERNAL_DIFF program "${cmd.program}": ${errnoText(e)}`, hint));
-      // Not spawned at all: nothing to wait for.
-      if (child.pid === undefined) return reject(e);
-      aborted = e;
-      kill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+      io.signal.removeEventListener('abort', cancel);
+      reject(new IoError(`cannot run the KUBECTL_EXTERNAL_DIFF program "${cmd.program}": ${errnoText(e)}`, hint));
     });
-    // Once cancelled, its end is enough (a process it started may still hold its output open).
-    child.on('exit', () => {
-      clearTimeout(kill);
-      if (aborted) reject(aborted);
-    });
-    child.on('close', (code, signal) => {
-      if (aborted) return;
-      if (code === 0 || code === 1) resolve(code);
-      else reject(new IoError(`the KUBECTL_EXTERNAL_DIFF program "${cmd.program}" ${signal ? `was killed by ${signal}` : `failed with exit status ${code}`}`, hint));
+    child.on('exit', (code, signal) => {
+      io.signal.removeEventListener('abort', cancel);
+      if (io.signal.aborted) {
+        clearTimeout(kill);
+        group('SIGKILL');
+        return reject(io.signal.reason);
+      }
+      const settle = (): void => {
+        if (code === 0 || code === 1) resolve(code);
+        else reject(new IoError(`the KUBECTL_EXTERNAL_DIFF program "${cmd.program}" ${signal ? `was killed by ${signal}` : `failed with exit status ${code}`}`, hint));
+      };
+      const late = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        settle();
+      }, OUTPUT_GRACE_MS);
+      child.once('close', () => {
+        clearTimeout(late);
+        settle();
+      });
     });
   });
 }

@@ -28,8 +28,9 @@ export async function writeTreeAtomically(folder: string, files: readonly TreeFi
   try {
     const tops = [...new Set(files.map((f) => f.path.split('/')[0] as string))];
     if (mayReplace) await refuseForeign(dir, tops, mayReplace);
-    await writeStaged(dir, files, tops, signal);
+    // A killed run's leftover goes first: it may be what fills the disk.
     await removeStaleStages(dir);
+    await writeStaged(dir, files, tops, signal);
     return tops;
   } catch (e) {
     await undo();

@@ -15,17 +15,19 @@ import { removeStaleStages, stagePrefix } from './stage.js';
  * staging folder (and put back if anything fails), deleted with it at the end.
  * No temp file survives, whatever happens, and a `dir` this call created
  * (with the folders above it) is removed again when the write fails; one
- * that a killed run left behind goes with the next successful write (stage.ts).
+ * that a killed run left behind goes with the next write (stage.ts). If an
+ * earlier file cannot be put back, the staging folder that holds it is kept
+ * and the error says where.
  */
 export async function writeFilesAtomically(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal?: AbortSignal, remove: readonly string[] = []): Promise<string[]> {
   const undo = await makeOutputFolder(dir);
   // A failed write (a full disk, Ctrl-C) takes away the folders it made, so that "nothing was changed" holds.
-  const written = await writeInto(dir, files, signal, remove).catch(async (e: unknown) => {
+  // A killed run's leftover goes first: it may be what fills the disk.
+  await removeStaleStages(dir);
+  return await writeInto(dir, files, signal, remove).catch(async (e: unknown) => {
     await undo();
     throw e;
   });
-  await removeStaleStages(dir);
-  return written;
 }
 
 async function writeInto(dir: string, files: readonly { name: string; content: string | (() => string) }[], signal: AbortSignal | undefined, remove: readonly string[]): Promise<string[]> {
@@ -33,6 +35,7 @@ async function writeInto(dir: string, files: readonly { name: string; content: s
   const stage = await mkdtemp(stagePrefix(dir)).catch((e: unknown) => {
     throw new IoError(`cannot write to ${dir}: ${errnoText(e)}`, 'check that the folder is writable');
   });
+  let keepStage = false;
   try {
     for (const f of files) {
       signal?.throwIfAborted();
@@ -41,10 +44,17 @@ async function writeInto(dir: string, files: readonly { name: string; content: s
       });
     }
     return await swapIn(dir, stage, files.map((f) => f.name), remove);
+  } catch (e) {
+    keepStage = e instanceof StuckError;
+    throw e;
   } finally {
-    await rm(stage, { recursive: true, force: true });
+    // An earlier file that could not be put back is still in the staging folder: never delete it.
+    if (!keepStage) await rm(stage, { recursive: true, force: true });
   }
 }
+
+/** A failed write whose rollback could not put every earlier file back: its staging folder is kept. */
+class StuckError extends IoError {}
 
 /** A target that is a folder, a link or a special file is refused before anything changes. */
 async function checkTarget(target: string): Promise<void> {
@@ -78,8 +88,13 @@ async function swapIn(dir: string, stage: string, names: readonly string[], remo
       moved.push(gone);
     }
   } catch (e) {
-    for (const m of moved.reverse()) await rename(m.backup, m.target).catch(() => undefined);
-    for (const d of done.reverse()) await (d.backup ? rename(d.backup, d.target) : rm(d.target, { force: true })).catch(() => undefined);
+    const stuck: string[] = [];
+    for (const m of moved.reverse()) await rename(m.backup, m.target).catch(() => stuck.push(`${m.backup} (was ${m.target})`));
+    for (const d of done.reverse()) {
+      if (d.backup) await rename(d.backup, d.target).catch(() => stuck.push(`${d.backup} (was ${d.target})`));
+      else await rm(d.target, { force: true }).catch(() => undefined);
+    }
+    if (stuck.length > 0) throw new StuckError(`cannot replace files in ${dir}: ${errnoText(e)}, and ${stuck.length} earlier file${stuck.length === 1 ? '' : 's'} could not be put back`, `they are kept: move ${stuck.join(', ')} back`);
     throw new IoError(`cannot replace files in ${dir}: ${errnoText(e)}`, `nothing in ${dir} was changed: check its permissions, then run again`);
   }
   return done.map((d) => d.target);

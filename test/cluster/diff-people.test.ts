@@ -126,9 +126,9 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
     assert.match(spaced.stderr, /KUBECTL_EXTERNAL_DIFF starts with a space/);
   });
 
-  it('Ctrl-C while the program runs: one that ignores SIGTERM is killed, its folders removed, exit 130, nothing left running', async () => {
+  it('Ctrl-C while the program runs: it and what it started are ended (one that ignores SIGTERM is killed), its folders removed, exit 130', async () => {
     const stubborn = join(dir, 'stubborn.sh');
-    writeFileSync(stubborn, '#!/bin/sh\necho $$ > "$STUBBORN_PID"\ntrap "" TERM INT\nexec sleep 60\n');
+    writeFileSync(stubborn, '#!/bin/sh\ntrap "" TERM INT\nsleep 60 &\necho $! > "$STUBBORN_PID.child"\necho $$ > "$STUBBORN_PID"\nexec sleep 60\n');
     chmodSync(stubborn, 0o755);
     const pidFile = join(dir, 'stubborn.pid');
     const stop = new AbortController();
@@ -140,8 +140,36 @@ describe('nixpod diff for people: summaries, colour, KUBECTL_EXTERNAL_DIFF', () 
     assert.equal(r.code, 130, r.stderr);
     assert.ok(Date.now() - started < 30_000, 'it did not wait for the program\'s own 60 s');
     assert.deepEqual(readdirSync(join(dir, 'tmp')).filter((f) => /^(LIVE|MERGED)-/.test(f)), []);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the program is gone');
+    for (const f of [pidFile, `${pidFile}.child`]) {
+      const pid = Number(readFileSync(f, 'utf8'));
+      // Gone, or dead and waiting for its new parent (pid 1) to reap it.
+      const alive = (): boolean => {
+        try {
+          return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(!alive(), `${f}: the process still runs`);
+    }
+  });
+
+  it('a program that ends but leaves a process holding its output: the diff ends with it, not with that process', async () => {
+    const leaves = join(dir, 'leaves.sh');
+    writeFileSync(leaves, '#!/bin/sh\nsleep 60 &\necho $! > "$LEFT_PID"\necho "only this"\nexit 1\n');
+    chmodSync(leaves, 0o755);
+    const pidFile = join(dir, 'left.pid');
+    const started = Date.now();
+    const r = await cli([...DRIFT, 'a.sh', 'c.sh'], { KUBECTL_EXTERNAL_DIFF: leaves, LEFT_PID: pidFile });
+    try {
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /only this/);
+      assert.ok(Date.now() - started < 30_000, 'it did not wait for the 60 s sleep');
+      assert.deepEqual(readdirSync(join(dir, 'tmp')).filter((f) => /^(LIVE|MERGED)-/.test(f)), []);
+    } finally {
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    }
   });
 
   it('the built CLI colours on a real terminal (script(1) gives it one), not through a pipe, not with NO_COLOR', { skip: spawnSync('script', ['--version']).status === 0 ? false : 'no script(1)' }, async () => {
