@@ -14,13 +14,14 @@ export function elide(s: string): string {
 
 /* eslint-disable-next-line no-control-regex -- control characters are what it finds */
 const CONTROL = /[\x00-\x1f\x7f]/g;
+const hexEscape = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 /** A file name with a newline or other control character stays on its line: `\n` as `\x0a`. */
-export const printablePath = (p: string): string => p.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+export const printablePath = (p: string): string => p.replace(CONTROL, hexEscape);
 // A message or hint names paths, packages and settings as written (a path may hold a newline): it stays on its line too.
 // Tabs are kept. Shortened first (elide counts the text's own characters), then made printable.
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const MESSAGE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
-const oneLine = (m: string): string => m.replace(MESSAGE_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const oneLine = (m: string): string => m.replace(MESSAGE_CONTROL, hexEscape);
 
 /** GNU style: `path:line:col: severity: message [rule]`, then an indented `hint:` line. */
 export function formatText(diagnostics: readonly Diagnostic[]): string {

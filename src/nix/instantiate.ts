@@ -1,14 +1,9 @@
 import type * as ChildProcess from 'node:child_process';
-import { createRequire } from 'node:module';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { IoError } from '../core/errors.js';
 import type { Lookup } from '../core/packages/lookup.js';
-
-/** node:child_process when Nix is first run: `check` without --nix never spawns, and loading it (with net and dgram) costs ~2 ms. */
-const load = createRequire(import.meta.url);
-let childProcessModule: typeof ChildProcess | undefined;
-const nodeChildProcess = (): typeof ChildProcess => (childProcessModule ??= load('node:child_process') as typeof ChildProcess);
+import { requireBuiltin } from '../io/builtins.js';
 
 /** How to reach real Nix: the program, the environment, the working directory, and `-I` arguments for the nixpkgs asked about. */
 export interface NixRun {
@@ -39,7 +34,9 @@ export function requireNixInstantiate(env: Readonly<Record<string, string | unde
 
 function run(nix: NixRun, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = nodeChildProcess().spawn(nix.program, args, { cwd: nix.cwd, env: nix.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // node:child_process when Nix is first run: `check` without --nix never spawns, and loading it (with net and dgram) costs ~2 ms.
+    const { spawn } = requireBuiltin('node:child_process') as typeof ChildProcess;
+    const p = spawn(nix.program, args, { cwd: nix.cwd, env: nix.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

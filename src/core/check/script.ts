@@ -101,7 +101,8 @@ export function checkScript(input: ScriptInput, memo?: HeaderMemo): CheckedScrip
   const parsed = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const fileName = baseName(input.path);
   // The parse, and below the rules' findings, are the header's (and the same for every script of it): see HeaderMemo.
-  const header = memo && input.resolved === undefined ? memo : undefined;
+  // Alone (or with files that were read), the script has a memo of its own.
+  const header = memo && input.resolved === undefined ? memo : new HeaderMemo();
   const read = readAsPod(input, parsed, header);
   const model = read.model;
   const localRefs = findLocalRefs(model);
@@ -123,7 +124,7 @@ export function checkScript(input: ScriptInput, memo?: HeaderMemo): CheckedScrip
       model.dialect === 'nix'
         ? checkFlake(model, fileName).concat(bundleFindings(localRefs, input.resolved))
         : checkCommand(model, fileName).concat(checkPackages(model), checkQuoting(model), bundleFindings(localRefs, input.resolved), checkExpressions(model, input.resolved));
-    all = all.concat(header ? header.findings(model, rules) : rules());
+    all = all.concat(header.findings(model, rules));
   }
   const ok = localRefs.length > 0 && input.resolved && input.dir !== undefined && input.resolved.missing.size === 0 && input.resolved.importProblems.length === 0;
   const bundle = ok ? bundleLayout(input.dir as string, fileName, shipped) : null;
@@ -141,14 +142,14 @@ export function checkScript(input: ScriptInput, memo?: HeaderMemo): CheckedScrip
  * which Nix that is, and they come from the script too: read it as current Nix
  * first, and again with the Pod's rules only when those differ.
  */
-function readAsPod(input: ScriptInput, parsed: string, memo: HeaderMemo | undefined): { model: ShebangModel; settings: ReturnType<typeof scriptSettings>; findings: Finding[] } {
-  const current = memo ? memo.parse(parsed) : parseShebang(parsed);
+function readAsPod(input: ScriptInput, parsed: string, memo: HeaderMemo): { model: ShebangModel; settings: ReturnType<typeof scriptSettings>; findings: Finding[] } {
+  const current = memo.parse(parsed);
   const layers = input.settingsLayers ?? [];
   const settings = scriptSettings(input.path, parsed, current, layers);
   if (current.dialect === null) return { model: current, settings, findings: [] };
   const pod = podNix(settings.settings.settings, input);
   if (pod.label === undefined || !isLegacy(pod.rules)) return { model: current, settings, findings: [] };
-  const model = memo ? memo.parse(parsed, pod.rules) : parseShebang(parsed, { rules: pod.rules });
+  const model = memo.parse(parsed, pod.rules);
   return { model, settings: scriptSettings(input.path, parsed, model, layers), findings: compareReadings(current, model, pod.label) };
 }
 

@@ -3,7 +3,7 @@
  * enough to tell whether a `-p` word or `--arg` expression can parse: strings
  * and indented strings with interpolation, comments, paths and URIs.
  */
-import { followsRun, PATH_RUN, URI_RUN } from './scanner.js';
+import { followsRun, PATH_RUN, URI_RUN, type RunRule } from './scanner.js';
 
 export type TokenKind = 'id' | 'number' | 'path' | 'hpath' | 'spath' | 'uri' | 'string' | 'op';
 
@@ -37,7 +37,7 @@ const RULES: [TokenKind, RegExp][] = [
 ];
 
 /** A path needs a '/', and a URI a ':', where its leading run ends: else its regex is not tried (see scanner.ts's followsRun). */
-const NEEDS_AFTER_RUN: Partial<Record<TokenKind, typeof PATH_RUN>> = { uri: URI_RUN, path: PATH_RUN };
+const NEEDS_AFTER_RUN: Partial<Record<TokenKind, RunRule>> = { uri: URI_RUN, path: PATH_RUN };
 
 /** flex picks the longest match; on a tie, the earlier rule. */
 function longestMatch(s: string, p: number): Token | undefined {

@@ -44,10 +44,16 @@ const RULES: [string, RegExp][] = [
 // PATH_SEG and PATH need a '/' where their leading run of path characters ends, and URI a ':' where its scheme's run ends:
 // where it is not there, the rule is not tried (a regex would scan the run again from each token in it: quadratic in a
 // long dotted word such as `x.a.a.a…`).
-/** What a path's and a URI's leading run needs after it (see followsRun); also for lexer.ts. */
-export const PATH_RUN = { cls: new RegExp(PC), after: '/' };
-export const URI_RUN = { cls: /[a-zA-Z0-9+\-.]/, after: ':', first: /[a-zA-Z]/ };
-const NEEDS_AFTER_RUN: Record<string, { cls: RegExp; after: string; first?: RegExp }> = { PATH_SEG: PATH_RUN, PATH: PATH_RUN, URI: URI_RUN };
+/** A leading run of `cls` characters (the first also `first`) that a token needs `after` (see followsRun). */
+export interface RunRule {
+  cls: RegExp;
+  after: string;
+  first?: RegExp;
+}
+/** What a path's and a URI's leading run needs after it; also for lexer.ts. */
+export const PATH_RUN: RunRule = { cls: new RegExp(PC), after: '/' };
+export const URI_RUN: RunRule = { cls: /[a-zA-Z0-9+\-.]/, after: ':', first: /[a-zA-Z]/ };
+const NEEDS_AFTER_RUN: Record<string, RunRule> = { PATH_SEG: PATH_RUN, PATH: PATH_RUN, URI: URI_RUN };
 // The `${` that follows PATH_SEG and HPATH_START counts in flex's match length.
 const LOOKAHEAD_BONUS: Record<string, number> = { PATH_SEG: 2, HPATH_START: 2 };
 const TRIVIA = /(?:[ \t\r\n]+|#[^\r\n]*|\/\*(?:[^*]|\*+[^*/])*\*+\/)*/y;
@@ -85,7 +91,7 @@ export function lexToken(s: string, p: number): Tok {
  * is followed by `after`. The end of the run is remembered, per class, for
  * the next token inside the same run: each long run is scanned once.
  */
-export function followsRun(s: string, p: number, { cls, after, first }: { cls: RegExp; after: string; first?: RegExp }): boolean {
+export function followsRun(s: string, p: number, { cls, after, first }: RunRule): boolean {
   if (first && !first.test(s[p] ?? '')) return false;
   let r = runs.get(cls);
   if (!r || r.s !== s || p < r.from || p > r.end) {

@@ -1,3 +1,4 @@
+import { bufferOf } from '../bytes.js';
 import type { CheckedScript } from '../check/script.js';
 import { isTextScript } from '../check/shared-result.js';
 import type { WorkloadKind } from '../settings/types.js';
@@ -105,7 +106,7 @@ class MemoRendered implements RenderedScript {
   /** The slots, then the ConfigMap entry (the script as text, else base64) and which ConfigMap skeleton takes it. */
   private own(): { values: string[]; configMap: Skeleton } {
     const text = this.script.text;
-    const value = text ?? Buffer.from(this.script.bytes).toString('base64');
+    const value = text ?? bufferOf(this.script.bytes).toString('base64');
     return { values: [...this.slots, this.slots[SLOT.key], value], configMap: text === null ? this.sk.binary() : this.sk.data };
   }
 
@@ -129,7 +130,7 @@ class MemoRendered implements RenderedScript {
     const values = scratch;
     for (let i = 0; i < ENTRY_KEY; i++) values[i] = this.slots[i] as string;
     values[ENTRY_KEY] = this.slots[SLOT.key];
-    values[ENTRY_VALUE] = body ? '' : Buffer.from(bytes).toString('base64');
+    values[ENTRY_VALUE] = body ? '' : bufferOf(bytes).toString('base64');
     fillBytes(sink, (body ? this.sk.data : this.sk.binary()).bytes, values, body, ENTRY_VALUE);
     fillBytes(sink, this.sk.workload.bytes, values, body, ENTRY_VALUE);
   }

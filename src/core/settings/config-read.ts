@@ -1,6 +1,6 @@
 import { finding, withPath, type Diagnostic, type Finding, type Position } from '../diagnostic.js';
 import { closestMatch } from '../suggest.js';
-import { globProblem, globToRegExp } from './glob.js';
+import { globPrefix, globProblem, globToRegExp } from './glob.js';
 import { isMap, type Issue, type ValuePath } from './issues.js';
 import { isSettingKey, SETTING_KEYS, SETTING_PARSERS } from './keys.js';
 import { emptyLayer, type Layer } from './layer.js';
@@ -11,6 +11,8 @@ import type { Origin } from './types.js';
 export interface MatchRule {
   match: string;
   regex: RegExp;
+  /** What every path `regex` matches starts with (globPrefix): a cheap test before the regex. */
+  prefix: string;
   at: Origin;
   layer: Layer;
 }
@@ -129,7 +131,7 @@ function readRule(r: unknown, path: ValuePath, ctx: Ctx): MatchRule | undefined 
     ctx.findings.push(finding(where, 'error', 'bad-glob', `match '${r.match}': ${problem}`, 'globs take *, **, ?, [abc], {a,b}'));
     return undefined;
   }
-  return { match: r.match, regex: globToRegExp(r.match), at: { path: ctx.path, ...where }, layer };
+  return { match: r.match, regex: globToRegExp(r.match), prefix: globPrefix(r.match), at: { path: ctx.path, ...where }, layer };
 }
 
 /** The settings of one map (defaults, or a scripts: entry whose `match` is read by the caller). */

@@ -2,7 +2,6 @@ import { withPath, type Diagnostic } from '../diagnostic.js';
 import type { ShebangModel } from '../shebang/parse.js';
 import { checkSettings } from './checks.js';
 import type { SettingsConfig } from './config-file.js';
-import { globPrefix } from './glob.js';
 import type { Layer } from './layer.js';
 import { lineSettings } from './line-settings.js';
 import { resolveSettings, type Resolution } from './resolve.js';
@@ -15,15 +14,11 @@ export function matchingRules(config: SettingsConfig, relPath: string): number[]
   const rules = config.rules;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i] as SettingsConfig['rules'][number];
-    let prefix = prefixes.get(r);
-    if (prefix === undefined) prefixes.set(r, (prefix = globPrefix(r.match)));
     // Asked for every script: most rules are told apart by their literal start, without the regex.
-    if (relPath.startsWith(prefix) && r.regex.test(relPath)) out.push(i);
+    if (relPath.startsWith(r.prefix) && r.regex.test(relPath)) out.push(i);
   }
   return out;
 }
-
-const prefixes = new WeakMap<SettingsConfig['rules'][number], string>();
 
 /** The config's layers for one script: its defaults, then each matching rule's. */
 export function configLayers(config: SettingsConfig, matched: readonly number[]): Layer[] {
