@@ -39,6 +39,17 @@ describe('output: closed pipes, full disks, file size limits', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  it('--version and -V (answered before the program loads) report a full disk as any command does, exit 2', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = sh(`$NIXPOD ${flag} > /dev/full`, dir);
+      assert.equal(r.code, EXIT.usage, flag);
+      assert.match(r.stderr, /^nixpod: error: cannot write to stdout: ENOSPC[^]*hint: the output is incomplete/m, flag);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, flag);
+    }
+    assert.equal(sh('$NIXPOD --version > v.txt', dir).code, EXIT.ok);
+    assert.equal(readFileSync(join(dir, 'v.txt'), 'utf8'), `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
   it('a file size limit is an error, never a stream cut short with exit 0', () => {
     const r = sh('ulimit -f 64; $NIXPOD render s > out.yaml', dir);
     assert.equal(r.code, EXIT.usage, r.stderr);

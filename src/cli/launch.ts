@@ -15,7 +15,9 @@ const { fileURLToPath } = requireBuiltin('node:url') as typeof Url;
  * start-up is compiling the program, and the cache skips it.
  */
 const argv = process.argv.slice(2);
-if (!answerVersion(argv)) {
+const answered = await answerVersion(argv);
+if (answered !== undefined) process.exit(answered);
+else {
   const { start } = program(fileURLToPath(new URL('./nixpod-program.cjs', import.meta.url)));
   // Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
   // cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.

@@ -1,10 +1,9 @@
 import { CommanderError } from 'commander';
 import { NixpodError } from '../core/errors.js';
 import { CancelledError } from '../cluster/cancel.js';
-import { errnoText } from '../io/errno.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
-import { formatError } from './reporter.js';
+import { formatError, formatStdoutFailure } from './reporter.js';
 import { buildProgram, commandOf } from './program.js';
 
 /** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
@@ -20,7 +19,7 @@ export async function runMain(argv: readonly string[], io: CliIo, name = 'nixpod
   try {
     await io.flush();
   } catch (e) {
-    io.stderr(formatError(`cannot write to stdout: ${errnoText(e)}`, 'the output is incomplete: free space (ENOSPC), raise the file size limit (EFBIG), or write elsewhere'));
+    io.stderr(formatStdoutFailure(e));
     if (code < EXIT.cluster) code = EXIT.usage;
   }
   const reason: unknown = io.signal.aborted ? io.signal.reason : undefined;

@@ -1,6 +1,7 @@
 import { countBySeverity, type Diagnostic } from '../core/diagnostic.js';
 import { appendTo } from '../core/group.js';
 import type { SkipKind, SkipCounts } from '../io/scan.js';
+import { errnoText } from '../io/errno.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github' | 'sarif';
 
@@ -76,6 +77,10 @@ export function formatSummary(diagnostics: readonly Diagnostic[], scripts: numbe
 export function formatError(message: string, hint: string | undefined): string {
   return `nixpod: error: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`;
 }
+
+/** A write to stdout that failed (ENOSPC, EFBIG, EIO): what was written is incomplete. */
+export const formatStdoutFailure = (e: unknown): string =>
+  formatError(`cannot write to stdout: ${errnoText(e)}`, 'the output is incomplete: free space (ENOSPC), raise the file size limit (EFBIG), or write elsewhere');
 
 /** Up to this many warnings of one rule, render and apply print them in full; past it, one line for the rule. */
 const FULL_UP_TO = 3;
