@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,13 +79,7 @@ const OUTPUT_GRACE_MS = 500;
 function runProgram(cmd: ExternalDiff, argv: string[], io: CliIo): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.program, argv, { env: io.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const group = (signal: NodeJS.Signals): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // The group has ended.
-      }
-    };
+    const group = groupSignaller(child);
     let kill: ReturnType<typeof setTimeout> | undefined;
     const cancel = (): void => {
       group('SIGTERM');
@@ -106,19 +101,34 @@ function runProgram(cmd: ExternalDiff, argv: string[], io: CliIo): Promise<numbe
         group('SIGKILL');
         return reject(io.signal.reason);
       }
-      const settle = (): void => {
+      whenOutputRead(child, () => {
         if (code === 0 || code === 1) resolve(code);
         else reject(new IoError(`the KUBECTL_EXTERNAL_DIFF program "${cmd.program}" ${signal ? `was killed by ${signal}` : `failed with exit status ${code}`}`, hint));
-      };
-      const late = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        settle();
-      }, OUTPUT_GRACE_MS);
-      child.once('close', () => {
-        clearTimeout(late);
-        settle();
       });
     });
+  });
+}
+
+/** Sends a signal to the whole process group the (detached) child leads; nothing once the group has ended. */
+function groupSignaller(child: ChildProcess): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // The group has ended.
+    }
+  };
+}
+
+/** `done` once an exited child's output is all read, or OUTPUT_GRACE_MS later: a process it left running may hold its pipes open for ever. */
+function whenOutputRead(child: ChildProcessByStdio<null, Readable, Readable>, done: () => void): void {
+  const late = setTimeout(() => {
+    child.stdout.destroy();
+    child.stderr.destroy();
+    done();
+  }, OUTPUT_GRACE_MS);
+  child.once('close', () => {
+    clearTimeout(late);
+    done();
   });
 }
