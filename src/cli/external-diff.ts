@@ -47,15 +47,23 @@ export async function runExternalDiff(cmd: ExternalDiff, files: readonly DiffFil
   if (cmd.program === '') throw new IoError('KUBECTL_EXTERNAL_DIFF starts with a space: it names no program', 'write the program first, e.g. KUBECTL_EXTERNAL_DIFF="colordiff -u -N"');
   for (const w of cmd.ignored) io.stderr(`nixpod: warning: KUBECTL_EXTERNAL_DIFF: '${w}' is ignored, as kubectl ignores it: only letters, digits, '-' and '=' are allowed\n`);
   const base = io.env.TMPDIR || tmpdir();
-  const live = await mkdtemp(join(base, 'LIVE-'));
+  // The folders (and files) the program reads: a TMPDIR that is missing, read-only or full is said as such.
+  const cannot = (e: unknown): IoError => new IoError(`cannot write the objects for KUBECTL_EXTERNAL_DIFF under ${base}: ${errnoText(e)}`, 'set TMPDIR to a folder with room that you may write to');
+  const live = await mkdtemp(join(base, 'LIVE-')).catch((e: unknown) => {
+    throw cannot(e);
+  });
   const merged = await mkdtemp(join(base, 'MERGED-')).catch(async (e: unknown) => {
     await rm(live, { recursive: true, force: true });
-    throw e;
+    throw cannot(e);
   });
   try {
-    for (const f of files) {
-      await writeFile(join(live, f.file), f.live, { mode: 0o600 });
-      await writeFile(join(merged, f.file), f.merged, { mode: 0o600 });
+    try {
+      for (const f of files) {
+        await writeFile(join(live, f.file), f.live, { mode: 0o600 });
+        await writeFile(join(merged, f.file), f.merged, { mode: 0o600 });
+      }
+    } catch (e) {
+      throw cannot(e);
     }
     return await runProgram(cmd, [live, merged, ...cmd.args], io);
   } finally {

@@ -215,11 +215,12 @@ function defineDiff(program: Command, { io, setCode }: Ctx): void {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
     .addOption(new Option('--color <when>', 'colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('--timeout <duration>', 'how long the whole command may take (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
       const opts = { paths, kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true, nixVersion: o.nixVersion as string | undefined };
-      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never' }, io));
+      setCode(await runDiff({ ...opts, fieldManager: o.fieldManager as string, forceConflicts: o.forceConflicts === true, prune: o.prune === true, applyset: o.applyset as string, concurrency: o.concurrency as number, version: version(), color: o.color as 'auto' | 'always' | 'never', timeoutMs: o.timeout as number }, io));
     });
 }
 

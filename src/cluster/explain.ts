@@ -78,7 +78,7 @@ export function explainResponse(r: ApiResponse, what: string, namespace: string,
     return { kind: 'conflict', message: `${what}: ${conflictText(msg, s.details.causes)}`, hint: 'another field manager owns these fields: re-run with --force-conflicts to take them over' };
   }
   if (r.status === 422 && /pod updates may not change fields/.test(msg)) {
-    return { kind: 'immutable', message: `${what}: the Pod already exists with a different spec, and a Pod's spec cannot change`, hint: 're-run with --replace to delete the Pod and create it again' };
+    return { kind: 'immutable', message: `${what}: the Pod already exists with a different spec, and a Pod's spec cannot change`, hint: ctx.command === 'apply' ? 're-run with --replace to delete the Pod and create it again' : 'nixpod apply --replace would delete the Pod and create it again' };
   }
   if (r.status === 422 && /^Job\.batch .*spec\.template: .*field is immutable/s.test(msg)) {
     return { kind: 'immutable', message: `${what}: the Job already exists with a different template, and a Job's template cannot change`, hint: `give a changed Job a new name (the built-in template names it after the script's content; keep {{json name}} in your --templates), or delete the old one first (kubectl delete -n ${namespace} ${what}); --replace is for Pods only` };

@@ -43,6 +43,50 @@ describe('explanations', () => {
     assert.deepEqual(errors(r.stderr), ['nixpod: error: list for --prune: configmaps is forbidden: User "admin" cannot list resource "configmaps" in API group "" in the namespace "default"']);
   });
 
+  it('diff of scripts with errors: exit 2 (bad input), never 1 (differences), and nothing asked of the cluster', async () => {
+    writeFileSync(join(dir, 'bad.sh'), '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p "jq\n');
+    const before = fake.requests.length;
+    const r = await cli('diff', 'a.sh', 'bad.sh');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /nothing sent to the cluster/);
+    assert.equal(r.stdout, '');
+    assert.equal(fake.requests.length, before);
+  });
+
+  it('diff: a failure of the credentials is said once, naming the first object and how many more it stopped', async () => {
+    writeFileSync(kc, fake.kubeconfig('not-a-token'));
+    const r = await cli('diff', 'a.sh', 'b.sh');
+    assert.equal(r.code, 3, r.stderr);
+    const said = errors(r.stderr);
+    assert.equal(said.length, 1, r.stderr);
+    assert.match(said[0] ?? '', /^nixpod: error: \w+\/\S+: the cluster did not accept the credentials \(401 Unauthorized\) \(and 3 more objects\)$/);
+  });
+
+  it('diff --timeout: a server that stops answering ends the diff at the timeout, said once, exit 3', async () => {
+    fake.faults.push({ match: () => true, times: 1000, kind: 'latency', ms: 5000 });
+    const t0 = Date.now();
+    const r = await cli('diff', '--timeout', '1s', 'a.sh', 'b.sh');
+    assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms`);
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(errors(r.stderr), ['nixpod: error: the --timeout passed: stopped before everything was compared']);
+    assert.match(r.stderr, /hint: give the command more time with --timeout/);
+  });
+
+  it('diff with KUBECTL_EXTERNAL_DIFF: a TMPDIR it cannot write is an error naming it (exit 2, no trace); a failing program still lets the cluster errors be said', async () => {
+    const missing = await runCli(['diff', '--kubeconfig', kc, 'a.sh'], dir, { HOME: dir, TMPDIR: join(dir, 'no-such-dir'), KUBECTL_EXTERNAL_DIFF: 'diff -u -N' });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^nixpod: error: cannot write the objects for KUBECTL_EXTERNAL_DIFF under \S+no-such-dir: ENOENT/m);
+    assert.match(missing.stderr, /hint: set TMPDIR/);
+    assert.doesNotMatch(missing.stderr, /internal error|\n\s+at /);
+    // b.sh's ConfigMap is refused; a.sh's objects are compared, and the program that shows them fails.
+    fake.faults.push({ match: (x) => x.method === 'PATCH' && /\/configmaps\/b-sh-/.test(x.path), times: 1000, ...forbidden('patch', 'configmaps') });
+    writeFileSync(join(dir, 'fail.sh'), '#!/bin/sh\nexit 7\n', { mode: 0o755 });
+    const r = await runCli(['diff', '--kubeconfig', kc, 'a.sh', 'b.sh'], dir, { HOME: dir, PATH: process.env.PATH ?? '', KUBECTL_EXTERNAL_DIFF: join(dir, 'fail.sh') });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /the KUBECTL_EXTERNAL_DIFF program "\S+fail\.sh" failed with exit status 7/);
+    assert.match(r.stderr, /nixpod: error: configmap\/b-sh-\S+: configmaps is forbidden: User "admin" cannot patch/);
+  });
+
   it('diff into a missing namespace: one error, and a hint diff can follow', async () => {
     const r = await cli('diff', '-n', 'nowhere', 'a.sh', 'b.sh');
     assert.equal(r.code, 3, r.stderr);

@@ -7,6 +7,7 @@ import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
 import { checkAndRender, openCluster } from './prepare.js';
+import { lifetime } from '../../cluster/cancel.js';
 
 export interface DiffCommandOptions extends ClusterOptions {
   paths: string[];
@@ -20,6 +21,8 @@ export interface DiffCommandOptions extends ClusterOptions {
   version: string;
   /** --color: auto (a terminal, without NO_COLOR), always or never. */
   color?: ColourWhen;
+  /** --timeout: how long the whole diff may take (every request and retry included). */
+  timeoutMs?: number | undefined;
 }
 
 interface Compared {
@@ -28,18 +31,19 @@ interface Compared {
 }
 
 /**
- * `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 2 or 3 on errors (kubectl diff: more than 1).
+ * `nixpod diff`: exit 0 when the cluster already matches, 1 when it differs, 2 or 3 on errors (kubectl diff: more than 1):
+ * scripts with errors are bad input (2), never 1, which says differences were found.
  * With KUBECTL_EXTERNAL_DIFF set, that program shows the differences and its 0 or 1 is the exit code, as with kubectl.
  */
 export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<number> {
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet, nixVersion: opts.nixVersion }, io);
-  if (!rendered) return EXIT.problems;
+  if (!rendered) return EXIT.usage;
   const [{ mapLimit }, { diffObject }, applyset] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/diff.js'), import('../../cluster/applyset.js')]);
   const { checkKinds } = await import('../../cluster/kinds.js');
   for (const s of rendered) checkKinds(s.path, s.objects());
   const keep = applyset.memberKeys(rendered.flatMap((s) => s.objects()));
   if (opts.prune) applyset.requireMembers(keep);
-  const api = await openCluster(opts, io);
+  const api = await openCluster(opts, io, lifetime(io.signal, opts.timeoutMs));
   const conn = api.conn;
   try {
     const id = applyset.applySetId(opts.applyset, conn.namespace);
@@ -53,9 +57,13 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
       else compared.push({ diff: r, status: diffStatus(r, false) });
     }
     if (opts.prune && errors.length === 0) compared.push(...(await diffPrune(api, id, keep, opts, errors)));
-    const code = compared.length > 0 ? await show(compared, opts, io) : EXIT.ok;
-    for (const e of sayOnce(errors)) io.stderr(formatError(e.message, e.hint));
-    return errors.length > 0 ? EXIT.cluster : code;
+    try {
+      const code = compared.length > 0 ? await show(compared, opts, io) : EXIT.ok;
+      return errors.length > 0 ? EXIT.cluster : code;
+    } finally {
+      // Said even when the diff program failed: what could not be compared is not lost.
+      for (const e of sayOnce(errors)) io.stderr(formatError(e.message, e.hint));
+    }
   } finally {
     api.close();
   }
@@ -101,13 +109,31 @@ async function show(compared: readonly Compared[], opts: DiffCommandOptions, io:
   return code;
 }
 
-/** Errors about the namespace (or a cancel) are the same for every object: each is said once. */
-function sayOnce(errors: readonly Explained[]): Explained[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const key = `${e.message}\n${e.hint}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * Errors about the namespace (or a cancel) are the same for every object: each
+ * is said once. So is a failure that is the connection's or the credentials',
+ * not the object's (unreachable, 401): its first object is named, with how
+ * many more it stopped.
+ */
+export function sayOnce(errors: readonly Explained[]): Explained[] {
+  const out: Explained[] = [];
+  const first = new Map<string, { at: number; more: number }>();
+  for (const e of errors) {
+    const key = `${e.kind}\n${PER_CONNECTION.has(e.kind) ? e.message.slice(e.message.indexOf(': ') + 2) : e.message}\n${e.hint}`;
+    const seen = first.get(key);
+    if (seen) {
+      seen.more++;
+      continue;
+    }
+    first.set(key, { at: out.length, more: 0 });
+    out.push(e);
+  }
+  for (const { at, more } of first.values()) {
+    const e = out[at] as Explained;
+    if (more > 0 && PER_CONNECTION.has(e.kind)) out[at] = { ...e, message: `${e.message} (and ${more} more object${more === 1 ? '' : 's'})` };
+  }
+  return out;
 }
+
+/** Failures of the connection or the credentials: the same for every object but for its name, which leads the message. */
+const PER_CONNECTION: ReadonlySet<Explained['kind']> = new Set(['transport', 'auth']);
