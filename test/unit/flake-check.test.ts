@@ -33,11 +33,23 @@ describe('checks of #! nix scripts', () => {
     assert.ok(rules(flake('#! nix shell --expr ``(import <nixpkgs> {}).jq`` -c bash')).includes('error:pure-eval'));
     assert.ok(rules(flake('#! nix shell --impure --expr ``(import <nixpkgs> {}).jq`` -c bash')).includes('warning:unpinned-nixpkgs'));
     assert.ok(rules(flake('#! nix shell --inputs-from nixpkgs --impure --expr ``(import <nixpkgs> {}).jq`` -c bash')).includes('error:inputs-from-search-path'));
+    // --inputs-from makes nix's evaluator there and then: impure only when --impure came first (Nix 2.26 ran this one).
+    const first = check(flake('#! nix shell --impure --expr ``(import <nixpkgs> {})`` jq --inputs-from nixpkgs -c bash')).diagnostics.map((d) => `${d.severity}:${d.rule}`);
+    assert.ok(!first.includes('error:inputs-from-search-path'), first.join(' '));
+    assert.ok(first.includes('warning:unpinned-nixpkgs'), first.join(' '));
+    assert.match(check(flake('#! nix shell --inputs-from nixpkgs --impure --expr ``(import <nixpkgs> {}).jq`` -c bash')).diagnostics.find((d) => d.rule === 'inputs-from-search-path')?.hint ?? '', /put --impure before --inputs-from/);
     assert.ok(rules(flake('#! nix shell --expr --command bash')).includes('error:flag-as-value'));
     assert.ok(rules(flake(`#! nix shell -s A 1 github:NixOS/nixpkgs/${REV}#jq -s A 2 -c bash`)).includes('error:duplicate-set-env-var'));
   });
   it('checks flake ids against the global registry', () => {
     assert.ok(rules(flake('#! nix shell nix-pkgs#jq -c bash')).includes('error:unknown-flake-id'));
+    // nixpkgs has no inputs: through --inputs-from nixpkgs (pinned or not) every id still resolves through the registry.
+    for (const from of ['nixpkgs', `github:NixOS/nixpkgs/${REV}`]) {
+      assert.ok(rules(flake(`#! nix shell --inputs-from ${from} nixpkgs#curl nix-pkgs#x -c bash`)).includes('error:unknown-flake-id'), from);
+      assert.ok(rules(flake(`#! nix shell --inputs-from ${from} nixpkgs#curl -c bash`)).includes('warning:unpinned-flake'), from);
+    }
+    // Another flake's inputs nixpod cannot see: an id may be one of them.
+    assert.ok(!rules(flake(`#! nix shell --inputs-from github:acme/tools/${REV} mytools#cli -c bash`)).includes('error:unknown-flake-id'));
     assert.ok(rules(flake('#! nix shell mycorp#jq -c bash')).includes('error:unknown-flake-id'));
     assert.ok(!rules(flake('#! nix shell home-manager#docs -c bash')).some((r) => r.endsWith(':unknown-flake-id')));
   });

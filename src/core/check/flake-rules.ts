@@ -54,7 +54,8 @@ function checkInstallables(f: FlakeArgs, at: Position): Finding[] {
     out.push(finding(f.commandWord ?? at, 'error', 'local-flake', msg, 'name the packages: #! nix shell nixpkgs#PACKAGE …'));
   }
   // With --inputs-from, an indirect id is first looked up among that flake's locked inputs: pinned when the flake is.
-  const from = f.inputsFrom.map((x) => classifyInstallable(x.value)).filter((x) => x.kind !== 'local' && x.kind !== 'invalid');
+  // nixpkgs has no inputs: through it, every id still resolves through the registry.
+  const from = f.inputsFrom.map((x) => classifyInstallable(x.value)).filter((x) => x.kind !== 'local' && x.kind !== 'invalid' && !NIXPKGS.test(x.ref));
   const via: Via = { inputsFrom: from.length > 0, pinned: from.some((x) => x.pinned) };
   for (const w of installables) out.push(...refFindings(w, classifyInstallable(w.value), via));
   return out;
@@ -89,9 +90,12 @@ function registryFindings(w: Word, inst: Installable): Finding[] {
   return [finding(w, 'error', 'unknown-flake-id', `'${id}' is not in the global flake registry: the Pod's nix stops with "cannot find flake 'flake:${id}' in the flake registries"`, hint)];
 }
 
+/** A reference to nixpkgs itself (by registry id or on GitHub): a flake with no inputs and no default package. */
+const NIXPKGS = /^(?:flake:)?nixpkgs(?:\/|$)|^github:nixos\/nixpkgs(?:\/|$)/i;
+
 /** `nixpkgs` alone means its default package, which nixpkgs does not have. */
 function noAttr(w: Word, inst: Installable): Finding[] {
-  if (!/^(?:flake:)?nixpkgs(?:\/|$)|^github:nixos\/nixpkgs(?:\/|$)/i.test(inst.ref)) return [];
+  if (!NIXPKGS.test(inst.ref)) return [];
   return [finding(w, 'error', 'flake-attr', `'${w.value}' names no package: nix looks for nixpkgs' default package, and there is none`, `name the package: ${inst.ref}#PACKAGE`)];
 }
 
@@ -128,9 +132,9 @@ function checkExpr(f: FlakeArgs): Finding[] {
   const tokens = lexNix(f.expr.value).tokens;
   const lookup = tokens.find((t) => t.kind === 'spath');
   const from = f.inputsFrom[0];
-  if (lookup && from) {
-    // Verified with Nix 2.26: with --inputs-from, even an -I entry or NIX_PATH no longer answers <…> lookups.
-    return [finding(f.expr, 'error', 'inputs-from-search-path', `--expr looks up ${lookup.text}, which nix does not find once --inputs-from ${from.value} is given ("file '${lookup.text.slice(1, -1)}' was not found in the Nix search path")`, 'remove --inputs-from, or use builtins.getFlake "github:NixOS/nixpkgs/<commit>" in the expression')];
+  if (lookup && from && f.impureAtInputsFrom !== true) {
+    // Verified with Nix 2.26: --inputs-from makes the evaluator, pure unless --impure came first; then even an -I entry or NIX_PATH no longer answers <…> lookups.
+    return [finding(f.expr, 'error', 'inputs-from-search-path', `--expr looks up ${lookup.text}, which nix does not find once --inputs-from ${from.value} is given ("file '${lookup.text.slice(1, -1)}' was not found in the Nix search path")`, `${f.impure ? 'put --impure before --inputs-from (nix makes its evaluator at --inputs-from, pure unless --impure came first), ' : ''}remove --inputs-from, or use builtins.getFlake "github:NixOS/nixpkgs/<commit>" in the expression`)];
   }
   if (f.impure) {
     if (lookup?.text !== '<nixpkgs>') return [];

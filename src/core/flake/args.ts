@@ -26,6 +26,12 @@ export interface FlakeArgs {
   file: Word | null;
   impure: boolean;
   inputsFrom: Word[];
+  /**
+   * Whether --impure came before the first --inputs-from: that flag's handler
+   * makes nix's evaluator there and then, pure unless --impure was already
+   * seen (null: no --inputs-from). Verified with Nix 2.26.
+   */
+  impureAtInputsFrom: boolean | null;
   /** `--override-input NAME REF`: the REF words. */
   overrideRefs: Word[];
   ignoreEnv: Word | null;
@@ -43,7 +49,7 @@ export interface FlakeArgs {
 export function emptyFlakeArgs(): FlakeArgs {
   return {
     commandWord: null, command: null, unchecked: false, installables: [], commandFlag: null, exec: [], runArgs: [], expr: null, file: null, impure: false,
-    inputsFrom: [], overrideRefs: [], ignoreEnv: null, keep: [], unset: [], setEnv: [], nixPath: [], args: new Map(), neverRuns: null,
+    inputsFrom: [], impureAtInputsFrom: null, overrideRefs: [], ignoreEnv: null, keep: [], unset: [], setEnv: [], nixPath: [], args: new Map(), neverRuns: null,
   };
 }
 
@@ -172,6 +178,7 @@ function applyFlag(st: FlakeArgs, name: string, w: Word, values: Word[]): void {
       st.impure = true;
       break;
     case 'inputs-from':
+      st.impureAtInputsFrom ??= st.impure;
       if (a) st.inputsFrom.push(a);
       break;
     case 'override-input':
