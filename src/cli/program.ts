@@ -215,7 +215,7 @@ function defineDiff(program: Command, { io, setCode }: Ctx): void {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
     .addOption(new Option('--color <when>', 'colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never').choices(['auto', 'always', 'never']).default('auto'))
-    .addOption(new Option('--timeout <duration>', 'how long the whole command may take (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
+    .addOption(new Option('--timeout <duration>', 'how long the comparing may take, every request and retry included (e.g. 90s, 5m, 1h30m); not the KUBECTL_EXTERNAL_DIFF program').argParser(duration).default(300_000, '5m'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');

@@ -128,7 +128,7 @@ function conflictText(msg: string, causes: NonNullable<Status['details']>['cause
 
 /** `done`: what the command does to each object, for the cancelled case (`applied`, `compared`). */
 export function explainError(e: unknown, what: string, server: string, done = 'applied'): Explained {
-  if (e instanceof CancelledError) return { kind: 'cancelled', message: `${describeAbort(e.reason)}: stopped before everything was ${done}`, hint: isTimeout(e.reason) ? 'give the command more time with --timeout; re-running converges' : done === 'applied' ? 're-run the same command to finish: it converges' : 're-run the same command' };
+  if (e instanceof CancelledError) return { kind: 'cancelled', message: `${describeAbort(e.reason)}: stopped before everything was ${done}`, hint: isTimeout(e.reason) ? `give the command more time with --timeout${done === 'applied' ? '; re-running converges' : ''}` : done === 'applied' ? 're-run the same command to finish: it converges' : 're-run the same command' };
   if (e instanceof TransportError) {
     const tls = /certificate|self.signed|unable to verify/i.test(e.message);
     return {

@@ -82,7 +82,7 @@ async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: 
     const users = all.some((c) => c.kind === 'ConfigMap') ? await prune.configMapUsers(api, ns, all.filter((c) => c.kind !== 'ConfigMap')) : new Map<string, string[]>();
     candidates = all.filter((c) => c.kind !== 'ConfigMap' || !users.has(c.name));
   } catch (e) {
-    errors.push(e instanceof prune.ListError ? explainResponse(e.response, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server));
+    errors.push(e instanceof prune.ListError ? explainResponse(e.response, 'list for --prune', ns, { command: 'diff' }) : explainError(e, 'list for --prune', api.conn.server, 'compared'));
     return [];
   }
   const out: Compared[] = [];
