@@ -22,6 +22,8 @@ export interface ConnectEnv {
   cwd?: string;
   stderr?: (text: string) => void;
   stdinIsTerminal?: boolean;
+  /** The command's signal: a credential plugin still running when it aborts is ended. */
+  signal?: AbortSignal;
 }
 
 /** Where to send requests, and how to authenticate them. */
@@ -111,7 +113,7 @@ function readKubeconfig(file: string): string {
 async function execAuth(sel: Selection, tls: Tls, env: Env, where: ConnectEnv): Promise<Pick<Connection, 'authenticate' | 'refresh'>> {
   const user = sel.user as NonNullable<Selection['user']>;
   const spec = execSpec(user, sel.cluster, where.stdinIsTerminal ?? false);
-  const cred = cachedCredential(() => runPlugin(spec, env, where.stderr ?? (() => undefined)));
+  const cred = cachedCredential(() => runPlugin(spec, env, where.stderr ?? (() => undefined), where.signal));
   const check = (c: Awaited<ReturnType<typeof cred.get>>) => (c.cert ? clientPair(c.cert, c.key, `${spec.where}: the credential plugin's certificate`) : {});
   check(await cred.get());
   return {

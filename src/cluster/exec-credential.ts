@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { CancelledError } from './cancel.js';
 import { ClusterError } from './errors.js';
 import type { Entry, Obj } from './kubeconfig.js';
 
@@ -90,10 +91,26 @@ export function parseExecCredential(stdout: string, spec: Pick<ExecSpec, 'apiVer
   return out;
 }
 
-/** Runs the plugin once. Its stderr reaches the user as it comes (a login flow may print a URL and wait), and its last line goes into the error when it fails. */
-export function runPlugin(spec: ExecSpec, env: Readonly<Record<string, string | undefined>>, stderr: (t: string) => void): Promise<Credential> {
-  return new Promise((resolve, reject) => {
+/**
+ * Runs the plugin once. Its stderr reaches the user as it comes (a login flow
+ * may print a URL and wait), and its last line goes into the error when it
+ * fails. The command's signal (Ctrl-C, --timeout) ends it: SIGTERM, then
+ * SIGKILL 2 s later, and the wait for it stops at once.
+ */
+export function runPlugin(spec: ExecSpec, env: Readonly<Record<string, string | undefined>>, stderr: (t: string) => void, signal?: AbortSignal): Promise<Credential> {
+  if (signal?.aborted) return Promise.reject(new CancelledError(signal.reason));
+  return new Promise((res, rej) => {
     const child = spawn(spec.command, spec.args, { env: { ...env, ...spec.env, KUBERNETES_EXEC_INFO: spec.info }, stdio: [spec.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      rej(new CancelledError(signal?.reason));
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    const done = (): void => signal?.removeEventListener('abort', stop);
+    const resolve = (c: Credential): void => (done(), res(c));
+    // A plugin that a Ctrl-C reached too (the terminal signals the whole group) was cancelled, not broken.
+    const reject = (e: Error): void => (done(), rej(signal?.aborted ? new CancelledError(signal.reason) : e));
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

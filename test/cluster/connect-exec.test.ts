@@ -57,6 +57,24 @@ describe('exec credential plugins, run by nixpod itself', () => {
   });
   const binDir = () => join(dir, 'conf', 'bin');
 
+  it('a plugin that hangs is ended by --timeout (apply and diff): the command stops then, exit 3, and the plugin is gone', async () => {
+    // It writes its pid, then waits far longer than the test.
+    writeFileSync(join(binDir(), 'plugin'), '#!/bin/sh\necho $$ > "$(dirname "$0")/pid"\nexec sleep 60\n');
+    for (const command of ['apply', 'diff']) {
+      writeFileSync(join(dir, 'conf', 'kc'), config({}));
+      const t0 = Date.now();
+      const r = await runCli([command, '--kubeconfig', 'conf/kc', '-n', 'default', '--timeout', '1s', 's0.sh'], dir, { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' });
+      assert.ok(Date.now() - t0 < 10_000, `${command} took ${Date.now() - t0} ms`);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /^nixpod: error: stopped: the --timeout passed\n\s+hint: give the command more time with --timeout/m, command);
+      assert.doesNotMatch(r.stderr, /credential plugin .* failed/, command);
+      const pid = Number(readFileSync(join(binDir(), 'pid'), 'utf8'));
+      // SIGTERM ends sleep at once; give the kernel a moment to reap it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.throws(() => process.kill(pid, 0), /ESRCH/, `${command}: the plugin (pid ${pid}) still runs`);
+    }
+  });
+
   it('applying 20 scripts runs the plugin once, relative to the kubeconfig, with its args, env and KUBERNETES_EXEC_INFO', async () => {
     const scripts = Array.from({ length: 20 }, (_, i) => `s${i}.sh`);
     const r = await apply({ provideClusterInfo: true }, ...scripts);

@@ -54,5 +54,6 @@ export async function checkAndRender(opts: PrepareOptions, io: CliIo): Promise<R
  */
 export async function openCluster(opts: { kubeconfig: string | undefined; context: string | undefined; namespace: string | undefined; version: string }, io: CliIo, life?: Lifetime): Promise<Api> {
   const [{ connect }, { Api }] = await Promise.all([import('../../cluster/config.js'), import('../../cluster/http.js')]);
-  return new Api(await connect(opts, io.env, { cwd: io.cwd, stderr: io.stderr, stdinIsTerminal: process.stdin.isTTY === true }), { signal: life?.signal ?? io.signal, deadline: life?.deadline, userAgent: `nixpod/${opts.version}` });
+  const signal = life?.signal ?? io.signal;
+  return new Api(await connect(opts, io.env, { cwd: io.cwd, stderr: io.stderr, stdinIsTerminal: process.stdin.isTTY === true, signal }), { signal, deadline: life?.deadline, userAgent: `nixpod/${opts.version}` });
 }
