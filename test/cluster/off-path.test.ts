@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { duration } from '../../src/cli/program.js';
+import { duration } from '../../src/cli/flags.js';
 import { ROOT, runCli, script, tempTree } from '../helpers/cli.js';
 import { FakeKube } from '../helpers/fake-kube/server.js';
 import { spawnNixpod } from '../helpers/spawn.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { duration } from '../../src/cli/program.js';
+import { duration } from '../../src/cli/flags.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli, script, tempTree } from '../helpers/cli.js';
 
