@@ -23,6 +23,8 @@ export const CONFIG_FLAG = ['--config <file>', 'the nixpod.yaml for every script
 /** Not a commander default: nixpod.yaml's image wins over the built-in one, and --image over both. */
 export const IMAGE_FLAG = ['--image <image>', `container image for the Pods (default: nixpod.yaml's image, else ${DEFAULT_IMAGE})`, imageArg] as const;
 export const kindOption = (): Option => new Option('--kind <kind>', 'what runs each script; wins over nixpod.yaml and #! nixpod lines (default: the kind they set, else pod)').choices(['pod', 'job', 'cronjob']);
+/** --timeout, a Go duration as kubectl takes it: `what` says what it bounds, `shown` is the default as help prints it. */
+export const timeoutOption = (what: string, ms: number, shown: string): Option => new Option('--timeout <duration>', what).argParser(duration).default(ms, shown);
 
 
 export const RUNTIME_FLAG = ['--runtime <runtime>', 'how the Pods get their packages: nix-shell, nixery[=HOST] or image[=REPO] (wins over nixpod.yaml and #! nixpod lines)', runtimeArg] as const;

@@ -5,7 +5,7 @@ import type { RuntimeFlag } from '../core/runtime/flag.js';
 import type { CliIo } from './io.js';
 import { version } from './version.js';
 import { polishHelp } from './help-examples.js';
-import { applysetArg, clusterFlags, CONFIG_FLAG, duration, IMAGE_FLAG, kindOption, namespaceArg, NIX_VERSION_FLAG, positiveInt, QUIET_FLAG, registryArg, requirePruneFor, RUNTIME_FLAG } from './flags.js';
+import { applysetArg, clusterFlags, CONFIG_FLAG, IMAGE_FLAG, kindOption, namespaceArg, NIX_VERSION_FLAG, positiveInt, QUIET_FLAG, registryArg, requirePruneFor, RUNTIME_FLAG, timeoutOption } from './flags.js';
 
 /** What a command's definition needs: where its output goes, and how it sets the exit code. */
 interface Ctx {
@@ -110,7 +110,7 @@ function defineApply(program: Command, { io, setCode }: Ctx): void {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap used by --prune', applysetArg, 'nixpod')
     .option('--wait', 'wait until every Pod or Job has finished (Succeeded/Complete or Failed)')
     .option('--logs', 'stream each Pod\'s log, prefixed by its script (implies --wait)')
-    .addOption(new Option('--timeout <duration>', 'how long the whole command may take, --wait and --logs included (e.g. 90s, 5m, 1h30m)').argParser(duration).default(300_000, '5m'))
+    .addOption(timeoutOption('how long the whole command may take, --wait and --logs included (e.g. 90s, 5m, 1h30m)', 300_000, '5m'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
@@ -157,7 +157,7 @@ function defineDiff(program: Command, { io, setCode }: Ctx): void {
     .option('--applyset <name>', 'name of the ApplySet parent ConfigMap (with --prune)', applysetArg, 'nixpod')
     .option('--concurrency <n>', 'objects compared at once', positiveInt, 8)
     .addOption(new Option('--color <when>', 'colour the diff: auto (on a terminal, unless NO_COLOR is set), always or never').choices(['auto', 'always', 'never']).default('auto'))
-    .addOption(new Option('--timeout <duration>', 'how long the comparing may take, every request and retry included (e.g. 90s, 5m, 1h30m); not the KUBECTL_EXTERNAL_DIFF program').argParser(duration).default(300_000, '5m'))
+    .addOption(timeoutOption('how long the comparing may take, every request and retry included (e.g. 90s, 5m, 1h30m); not the KUBECTL_EXTERNAL_DIFF program', 300_000, '5m'))
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       requirePruneFor(cmd, o);
       const { runDiff } = await import('./commands/diff.js');
@@ -170,7 +170,7 @@ function defineRun(program: Command, { io, setCode }: Ctx): void {
   const run = program.command('run').description("apply one script, stream its log, exit with the script's exit code, then delete its objects").argument('<script>', 'the script').argument('[args...]', 'arguments for the script (after --)', []);
   clusterFlags(run)
     .option('--keep', 'keep the ConfigMap and Pod afterwards')
-    .addOption(new Option('--timeout <duration>', 'how long to wait for the script (e.g. 90s, 5m, 1h30m)').argParser(duration).default(3_600_000, '1h'))
+    .addOption(timeoutOption('how long to wait for the script (e.g. 90s, 5m, 1h30m)', 3_600_000, '1h'))
     .action(async (script: string, args: string[], o: Record<string, unknown>) => {
       const { runRun } = await import('./commands/run.js');
       const opts = { kubeconfig: o.kubeconfig as string | undefined, context: o.context as string | undefined, namespace: o.namespace as string | undefined, image: o.image as string | undefined, kind: o.kind as WorkloadKind | undefined, runtime: o.runtime as RuntimeFlag | undefined, templates: o.templates as string | undefined, config: o.config as string | undefined, quiet: o.quiet === true, nixVersion: o.nixVersion as string | undefined };
