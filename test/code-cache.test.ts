@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { compileProgram } from '../src/io/code-cache.js';
 import { BIN, ROOT, tempTree } from './helpers/cli.js';
 
 const PROGRAM = join(ROOT, 'dist/pkg/cli/nixpod-program.cjs');
+const CHECK_PROGRAM = join(ROOT, 'dist/pkg/cli/nixpod-check.cjs');
 const SCRIPT = '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p jq jq\necho hi\n';
 
 /** The package's files (dist/pkg, package.json, templates) in a folder of their own, to spoil the cache of. */
@@ -22,9 +23,41 @@ function packageCopy(): string {
 const render = (bin: string, dir: string) => spawnSync(process.execPath, [bin, 'render', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
 
 describe('the package entry and its code cache', () => {
-  it('the cache made at build time fits this Node: V8 takes it', () => {
-    const { script } = compileProgram(PROGRAM);
-    assert.equal(script.cachedDataRejected, false, 'npm run build makes dist/pkg/cli/nixpod-program.cjs.cache for this Node');
+  it('the caches made at build time fit this Node: V8 takes them', () => {
+    for (const program of [PROGRAM, CHECK_PROGRAM]) {
+      const { script } = compileProgram(program);
+      assert.equal(script.cachedDataRejected, false, `npm run build makes ${program}.cache for this Node`);
+    }
+  });
+
+  it('check runs a program of its own, without the other commands\' code, and answers as the whole program does', () => {
+    const text = readFileSync(CHECK_PROGRAM, 'utf8');
+    for (const other of ['runRender', 'runApply', 'runDiff', 'runRun', 'runImage', 'runIndex', 'completionScript', 'handlebars', '@kubernetes/client-node']) assert.ok(!text.includes(other), `${other} is not in the check program`);
+    assert.ok(text.includes('runCheck') && text.includes('runFix'), 'check --fix is in it');
+    assert.ok(statSync(CHECK_PROGRAM).size < 0.7 * statSync(PROGRAM).size, 'a third smaller than the whole program');
+    // The same answers as the development build (dist/src, every command in one program), byte for byte.
+    const dir = tempTree({ 'a.sh': SCRIPT, 'b.sh': '#! /usr/bin/env nix-shell\n#! nix-shell -i bash -p "jq\n', 'nixpod.yaml': 'namespace: x\n' });
+    const dev = join(ROOT, 'dist/src/cli/bin.js');
+    for (const args of [['check', '.'], ['check', '--format', 'json', '.'], ['check', '--format', 'sarif', '.'], ['check', '--fix', '--dry-run', '.'], ['check', '--help'], ['check', '--nope'], ['check', 'missing.sh']]) {
+      const [got, want] = [BIN, dev].map((bin) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' })) as [SpawnSyncReturns<string>, SpawnSyncReturns<string>];
+      assert.deepEqual([got.status, got.stdout, got.stderr], [want.status, want.stdout, want.stderr], args.join(' '));
+    }
+    // Which program a run loads: without the whole program check still runs, and render cannot.
+    const root = packageCopy();
+    try {
+      rmSync(join(root, 'dist/pkg/cli/nixpod-program.cjs'));
+      const bin = join(root, 'dist/pkg/cli/nixpod.mjs');
+      const checked = spawnSync(process.execPath, [bin, 'check', '.'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(checked.status, 1, checked.stderr);
+      assert.match(checked.stdout, /^b\.sh:2:\d+: error: .*\[unterminated-quote\]/m);
+      for (const args of [['render', '.'], ['--help'], ['chek', '.'], ['help', 'check']]) {
+        const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+        assert.equal(r.status, 2, args.join(' '));
+        assert.match(r.stderr, /cannot read .*nixpod-program\.cjs: ENOENT/);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a spoiled, stale or missing cache changes nothing but the time', () => {

@@ -5,11 +5,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { compileProgram, sealCache } from '../../dist/src/io/code-cache.js';
 
-const file = process.argv[2];
+const [file, which] = process.argv.slice(2);
 const { script, run, source } = compileProgram(file);
 const { start } = run();
 const examples = 'scripts';
-const workloads = existsSync(examples) ? [['check', examples], ['render', examples], ['render', '--format', 'json', examples], ['--help']] : [['--help']];
+// The check program (which = check) has only `check`.
+const all = existsSync(examples) ? [['check', examples], ['render', examples], ['render', '--format', 'json', examples], ['--help']] : [['--help']];
+const workloads = which === 'check' ? [existsSync(examples) ? ['check', examples] : ['check', '--help']] : all;
 for (const argv of workloads) {
   const code = await start(argv, 'nixpod');
   if (code > 1) throw new Error(`nixpod ${argv.join(' ')} exited ${code}`);

@@ -12,13 +12,17 @@ const { fileURLToPath } = requireBuiltin('node:url') as typeof Url;
  * The package's entry (dist/pkg/cli/nixpod.mjs): `--version` at once, else
  * the program, one CommonJS file beside this one, compiled with the V8 code
  * cache made at build time (see io/code-cache.ts): most of a short run's
- * start-up is compiling the program, and the cache skips it.
+ * start-up is compiling the program, and the cache skips it. `check` has a
+ * program of its own, the same code without the other commands (see
+ * start-check.ts): a third less to load on every save and commit. Only a
+ * line whose first word is `check` goes there: the one that runs check alone
+ * (commandOf in program.ts); help, completion and typos list every command.
  */
 const argv = process.argv.slice(2);
 const answered = await answerVersion(argv);
 if (answered !== undefined) process.exit(answered);
 else {
-  const { start } = program(fileURLToPath(new URL('./nixpod-program.cjs', import.meta.url)));
+  const { start } = program(fileURLToPath(new URL(argv[0] === 'check' ? './nixpod-check.cjs' : './nixpod-program.cjs', import.meta.url)));
   // Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
   // cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.
   process.exit(await start(argv, process.argv[1] ?? ''));

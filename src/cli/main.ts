@@ -4,12 +4,12 @@ import { CancelledError } from '../cluster/cancel.js';
 import { EXIT, EXIT_FOR_ERROR } from './exit-codes.js';
 import { SIGNAL_EXIT, type CliIo } from './io.js';
 import { formatError, formatStdoutFailure } from './reporter.js';
-import { buildProgram, commandOf } from './program.js';
+import { buildProgram, commandOf, type CommandTable } from './program.js';
 
-/** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR). */
-export async function runMain(argv: readonly string[], io: CliIo, name = 'nixpod'): Promise<number> {
+/** The one place that turns failures into messages and exit codes (the table is EXIT_FOR_ERROR); `commands` are the program's (see program.ts). */
+export async function runMain(argv: readonly string[], io: CliIo, commands: CommandTable, name = 'nixpod'): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c), name, commandOf(argv));
+  const program = buildProgram(io, (c) => (code = c), name, commands, commandOf(argv, commands));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -189,8 +189,11 @@ function defineCompletion(program: Command, { io }: Ctx): void {
     });
 }
 
+/** Commands by name, each with its definition. */
+export type CommandTable = Readonly<Record<string, (program: Command, ctx: Ctx) => void>>;
+
 /** Every command, in the order help lists them. */
-const COMMANDS: Readonly<Record<string, (program: Command, ctx: Ctx) => void>> = {
+export const COMMANDS: CommandTable = {
   check: defineCheck,
   index: defineIndex,
   image: defineImage,
@@ -202,25 +205,33 @@ const COMMANDS: Readonly<Record<string, (program: Command, ctx: Ctx) => void>> =
 };
 
 /**
- * The command `argv` runs, when it is one whose run needs no other command
- * defined: then only it is. Defining all of them (some 90 options) is ~3 ms
- * of every short run, and a command's help, parsing and errors do not depend
- * on its siblings. Not completion, which lists them all, nor the root's help.
+ * The check program's (start-check.ts): `check` alone. What the other
+ * commands import is then not in it (the bundler drops what nothing uses:
+ * so neither buildProgram nor commandOf may default to COMMANDS).
  */
-export function commandOf(argv: readonly string[]): string | undefined {
+export const CHECK_ONLY: CommandTable = { check: defineCheck };
+
+/**
+ * The command of `commands` that `argv` runs, when it is one whose run needs
+ * no other command defined: then only it is. Defining all of them (some 90
+ * options) is ~3 ms of every short run, and a command's help, parsing and
+ * errors do not depend on its siblings. Not completion, which lists them all,
+ * nor the root's help.
+ */
+export function commandOf(argv: readonly string[], commands: CommandTable): string | undefined {
   const first = argv[0];
-  return first !== undefined && first !== 'completion' && Object.hasOwn(COMMANDS, first) ? first : undefined;
+  return first !== undefined && first !== 'completion' && Object.hasOwn(commands, first) ? first : undefined;
 }
 
-/** The program with every command, or only `only` (see commandOf). */
-export function buildProgram(io: CliIo, setCode: (code: number) => void, name: string, only?: string): Command {
+/** The program with every command of `commands`, or only `only` (see commandOf). */
+export function buildProgram(io: CliIo, setCode: (code: number) => void, name: string, commands: CommandTable, only?: string): Command {
   const program = new Command(name)
     .description('Run self-describing nix-shell scripts on Kubernetes.')
     .version(version(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`nixpod: ${s.replace(/^error: /, 'error: ')}`) })
     .showHelpAfterError(`(run ${name} --help for usage)`);
-  for (const [command, define] of Object.entries(COMMANDS)) if (only === undefined || command === only) define(program, { io, setCode });
+  for (const [command, define] of Object.entries(commands)) if (only === undefined || command === only) define(program, { io, setCode });
   polishHelp(program, name);
   return program;
 }

@@ -2,13 +2,17 @@ import { basename } from 'node:path';
 import { IoError } from '../core/errors.js';
 import { processIo } from './io.js';
 import { reportFailure, runMain } from './main.js';
+import { COMMANDS, type CommandTable } from './program.js';
 
 /**
  * The program behind the entry points (bin.ts when run from dist/src,
  * launch.ts in the package): the command, with the one crash report.
  * Returns the exit code; the entry exits with it.
  */
-export async function start(argv: string[], invokedAs: string): Promise<number> {
+export const start = (argv: string[], invokedAs: string): Promise<number> => startWith(COMMANDS, argv, invokedAs);
+
+/** `start` with the commands of a program (see start-check.ts). */
+export async function startWith(commands: CommandTable, argv: string[], invokedAs: string): Promise<number> {
   // A rejection or exception that escaped a command is a bug: the same report and exit code as one caught in runMain.
   const crash = (e: unknown): void => {
     process.exitCode = reportFailure(e, { stderr: (t) => process.stderr.write(t) });
@@ -24,5 +28,5 @@ export async function start(argv: string[], invokedAs: string): Promise<number> 
   }
   // Installed as kubectl-nixpod too: kubectl runs it as `kubectl nixpod`, and its help says so.
   const name = basename(invokedAs).startsWith('kubectl-') ? 'kubectl nixpod' : 'nixpod';
-  return runMain(argv, processIo(), name);
+  return runMain(argv, processIo(), commands, name);
 }

@@ -73,8 +73,11 @@ let one: { now: Sample; base?: Sample | undefined } | undefined;
 const over = (s: Sample): string => `+${(s.ms - base.ms).toFixed(0)} ms (CPU +${(s.cpuMs - base.cpuMs).toFixed(0)} ms) over node -e 0`;
 if (section('startup') || section('scale')) {
   nixpodRows('nixpod --version', measureNixpod([], ['--version'], 15), (s) => `${over(s)} (target: +15 ms)`);
-  one = measureNixpod([], ['render', generateScripts(work, 1)], 15);
+  const oneScript = generateScripts(work, 1);
+  one = measureNixpod([], ['render', oneScript], 15);
   nixpodRows('nixpod render 1 script', one, (s) => `${over(s)}: the fixed cost of a run (target: +50 ms)`);
+  // check has a program of its own (the editor-on-save case): its fixed cost.
+  nixpodRows('nixpod check 1 script', measureNixpod([], ['check', oneScript], 15), (s) => `${over(s)}: check's fixed cost`);
 }
 if (section('scale')) {
   // Time per script past the fixed cost (render of 1): flat within 25 % from 1,000 up means linear.

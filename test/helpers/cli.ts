@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMain } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/program.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(ROOT, 'dist/pkg/cli/nixpod.mjs');
@@ -18,7 +19,7 @@ export interface CliResult {
 export async function runCli(argv: string[], cwd: string, env: Record<string, string | undefined> = {}, signal: AbortSignal = new AbortController().signal): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await runMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env, signal, stdoutClosed: () => false, flush: async () => undefined });
+  const code = await runMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env, signal, stdoutClosed: () => false, flush: async () => undefined }, COMMANDS);
   return { code, stdout, stderr };
 }
 
