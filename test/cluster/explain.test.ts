@@ -62,6 +62,23 @@ describe('explanations', () => {
     assert.match(said[0] ?? '', /^nixpod: error: \w+\/\S+: the cluster did not accept the credentials \(401 Unauthorized\) \(and 3 more objects\)$/);
   });
 
+  it('apply: a failure of the credentials is said once, at the end, naming the first object and how many more it stopped', async () => {
+    fake.faults.push({ match: (x) => x.method === 'PATCH', times: 100, kind: 'reject', status: 401, reason: 'Unauthorized', message: 'Unauthorized' });
+    const r = await cli('apply', 'a.sh', 'b.sh');
+    assert.equal(r.code, 3, r.stderr);
+    // Both ConfigMaps refused, and the two workloads not sent: four objects, one line.
+    assert.deepEqual(errors(r.stderr).length, 1, r.stderr);
+    assert.match(errors(r.stderr)[0] ?? '', /^nixpod: error: configmap\/\S+: the cluster did not accept the credentials \(401 Unauthorized\) \(and 3 more objects\)$/);
+    assert.doesNotMatch(r.stderr, /not applied, because its ConfigMap failed/);
+    assert.match(r.stderr, /\n4 failed\n$/);
+    // -o json keeps every object's own error.
+    const json = await cli('apply', '-o', 'json', 'a.sh', 'b.sh');
+    assert.equal(json.code, 3);
+    const items = (JSON.parse(json.stdout) as { items: { kind: string; name: string; error?: { message: string } }[] }).items;
+    assert.equal(items.filter((i) => /did not accept the credentials/.test(i.error?.message ?? '')).length, 4, json.stdout);
+    for (const i of items) assert.ok(i.error?.message.startsWith(`${i.kind.toLowerCase()}/${i.name}: `), JSON.stringify(i));
+  });
+
   it('diff --timeout: a server that stops answering ends the diff at the timeout, said once, exit 3', async () => {
     fake.faults.push({ match: () => true, times: 1000, kind: 'latency', ms: 5000 });
     const t0 = Date.now();

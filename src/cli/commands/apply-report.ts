@@ -1,6 +1,6 @@
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import { isTimeout } from '../../cluster/cancel.js';
-import { SAID_ONCE } from '../../cluster/explain.js';
+import { PER_CONNECTION, SAID_ONCE, sayOnce } from '../../cluster/explain.js';
 import type { PodOutcome, WaitResult } from '../../cluster/pods.js';
 import type { Ref } from '../../cluster/prune.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,7 +11,12 @@ export type Output = 'text' | 'json';
 
 export const dryRunSuffix = (d: DryRun): string => (d === 'server' ? ' (server dry run)' : d === 'client' ? ' (dry run)' : '');
 
-/** Each object's line as it is done; an error about the namespace, or a cancel, is said once for all objects. */
+/**
+ * Each object's line as it is done; an error about the namespace, or a
+ * cancel, is said once for all objects. A failure of the connection or the
+ * credentials (unreachable, 401) is said at the end, once, with how many
+ * objects it stopped (see finish).
+ */
 export function reporter(output: Output, io: CliIo): { results: ObjectResult[]; report: (r: ObjectResult) => void } {
   const results: ObjectResult[] = [];
   const said = new Set<string>();
@@ -19,6 +24,7 @@ export function reporter(output: Output, io: CliIo): { results: ObjectResult[]; 
     results.push(r);
     if (output !== 'text') return;
     if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${r.note ? `: ${r.note}` : ''}${dryRunSuffix(r.dryRun)}\n`);
+    if (PER_CONNECTION.has(r.error.kind)) return;
     if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
     said.add(r.error.message);
     io.stderr(formatError(r.error.message, r.error.hint));
@@ -86,7 +92,10 @@ export function finish(results: readonly ObjectResult[], outcomes: readonly PodO
   if (f.output === 'json') {
     const items = results.map(({ error, ...r }) => ({ ...r, ...(error ? { error: { message: error.message, hint: error.hint } } : {}) }));
     io.stdout(JSON.stringify({ items, pods: outcomes, ...(f.orphans ? { orphans: f.orphans } : {}), summary: summary(results) }, null, 2) + '\n');
-  } else io.stderr(summaryLine(results, f.dryRun));
+  } else {
+    for (const e of sayOnce(results.flatMap((r) => (r.error && PER_CONNECTION.has(r.error.kind) ? [r.error] : [])))) io.stderr(formatError(e.message, e.hint));
+    io.stderr(summaryLine(results, f.dryRun));
+  }
   if (code !== undefined) return code;
   if (failed > 0) return EXIT.cluster;
   return workFailed > 0 ? EXIT.problems : EXIT.ok;

@@ -1,7 +1,7 @@
 import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun } from '../../cluster/apply.js';
 import { lifetime } from '../../cluster/cancel.js';
-import { SAID_ONCE, type Explained } from '../../cluster/explain.js';
+import { PER_CONNECTION, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
 import { UsageError } from '../../core/errors.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
@@ -133,8 +133,9 @@ function refuseScheduleWait(rendered: readonly RenderedScript[], flag: string): 
   throw new UsageError(`${s.path}: ${flag} cannot follow cronjob/${workName(s.workload())}: a CronJob runs on its schedule, so there is no run to wait for`, `run it once now and follow it with: nixpod run ${s.path}; or apply it without ${flag}`);
 }
 
-/** The workload of a script whose ConfigMap failed: the same error when it is about the namespace or a cancel, else why it was skipped. */
+/** The workload of a script whose ConfigMap failed: the same error when it is about the namespace, the connection, the credentials or a cancel, else why it was skipped. */
 function notApplied(e: Explained, work: Manifest): Explained {
+  if (PER_CONNECTION.has(e.kind)) return { ...e, message: `${String(work.kind).toLowerCase()}/${workName(work)}: ${e.message.slice(e.message.indexOf(': ') + 2)}` };
   return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `${String(work.kind).toLowerCase()}/${workName(work)}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
 }
 

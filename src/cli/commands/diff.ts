@@ -1,5 +1,5 @@
 import type { ObjectDiff } from '../../cluster/diff.js';
-import type { Explained } from '../../cluster/explain.js';
+import { sayOnce, type Explained } from '../../cluster/explain.js';
 import { stdoutIsTerminal, useColour, type ColourWhen } from '../colour.js';
 import { diffStatus, formatDiffs, formatTotals, type DiffStatus } from '../diff-output.js';
 import { EXIT } from '../exit-codes.js';
@@ -108,32 +108,3 @@ async function show(compared: readonly Compared[], opts: DiffCommandOptions, io:
   io.stderr(formatTotals(compared.map((c) => c.status)));
   return code;
 }
-
-/**
- * Errors about the namespace (or a cancel) are the same for every object: each
- * is said once. So is a failure that is the connection's or the credentials',
- * not the object's (unreachable, 401): its first object is named, with how
- * many more it stopped.
- */
-export function sayOnce(errors: readonly Explained[]): Explained[] {
-  const out: Explained[] = [];
-  const first = new Map<string, { at: number; more: number }>();
-  for (const e of errors) {
-    const key = `${e.kind}\n${PER_CONNECTION.has(e.kind) ? e.message.slice(e.message.indexOf(': ') + 2) : e.message}\n${e.hint}`;
-    const seen = first.get(key);
-    if (seen) {
-      seen.more++;
-      continue;
-    }
-    first.set(key, { at: out.length, more: 0 });
-    out.push(e);
-  }
-  for (const { at, more } of first.values()) {
-    const e = out[at] as Explained;
-    if (more > 0 && PER_CONNECTION.has(e.kind)) out[at] = { ...e, message: `${e.message} (and ${more} more object${more === 1 ? '' : 's'})` };
-  }
-  return out;
-}
-
-/** Failures of the connection or the credentials: the same for every object but for its name, which leads the message. */
-const PER_CONNECTION: ReadonlySet<Explained['kind']> = new Set(['transport', 'auth']);

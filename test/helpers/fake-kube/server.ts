@@ -60,7 +60,7 @@ export interface RecordedRequest {
  */
 export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & (
     | { kind: 'status'; status: 429 | 500 | 503; retryAfter?: number | string }
-    | { kind: 'reject'; status: 400 | 403 | 422 | 500; reason: string; message: string }
+    | { kind: 'reject'; status: 400 | 401 | 403 | 422 | 500; reason: string; message: string }
     | { kind: 'html'; status: number }
     | { kind: 'reset' }
     | { kind: 'latency'; ms: number }
