@@ -1,6 +1,6 @@
 import type { Manifest } from '../core/render/manifests.js';
 import { abortableSleep } from './cancel.js';
-import { explainError, NotJsonError, explainResponse, type ExplainContext, type Explained } from './explain.js';
+import { explainError, NotJsonError, explainResponse, POD_IMMUTABLE, type ExplainContext, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
 import { objectPath } from './kinds.js';
 
@@ -101,7 +101,12 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
       before = g.status === 403 ? 'unreadable' : g.status === 200 ? fingerprintOf(g.body, s.fieldManager, kind) : undefined;
     }
     let r = await patch(api, kind, ns, name, obj, s);
-    if (r.status === 422 && s.replace && kind === 'Pod' && /pod updates may not change fields/.test(r.body)) {
+    if (r.status === 422 && kind === 'Pod' && POD_IMMUTABLE.test(r.body)) {
+      // A Pod of that name that nixpod did not make is never deleted, and not blamed on the settings.
+      const foreign = await foreignPod(api, ns, name, obj, s);
+      if (foreign) return { ...base, action: 'failed', error: foreign };
+    }
+    if (r.status === 422 && s.replace && kind === 'Pod' && POD_IMMUTABLE.test(r.body)) {
       if (s.dryRun === 'server') return { ...base, action: 'replaced' };
       const gone = await deleteAndWait(api, kind, ns, name);
       if (gone) return { ...base, action: 'failed', error: gone };
@@ -116,6 +121,31 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
   } catch (e) {
     return { ...base, action: 'failed', error: explainError(e, what, api.conn.server) };
   }
+}
+
+/**
+ * Why the live Pod `name` is not for nixpod to replace, or undefined when it
+ * is nixpod's own: applied before by this field manager, or labelled as
+ * nixpod's Pod of the same script. A Pod that cannot be read is not
+ * deleted either: its owner cannot be told.
+ */
+async function foreignPod(api: Api, ns: string, name: string, obj: Manifest, s: ApplySettings): Promise<Explained | undefined> {
+  const what = describe('Pod', name);
+  const g = await api.send({ method: 'GET', path: objectPath('Pod', ns, name) });
+  if (g.status === 404) return undefined;
+  if (g.status !== 200 || !isJson(g.body)) {
+    return { kind: 'foreign', message: `${what}: the Pod exists with a different spec, and nixpod cannot read it to tell whether it made it (${g.status === 403 ? 'get pods is forbidden' : `HTTP ${g.status}`})`, hint: `nixpod replaces only Pods it can see are its own: allow get on pods, or delete it yourself (kubectl delete -n ${ns} ${what}) and re-run` };
+  }
+  const meta = (JSON.parse(g.body) as { metadata?: { labels?: Record<string, string>; managedFields?: ManagedFields } }).metadata ?? {};
+  const managers = [...new Set((meta.managedFields ?? []).map((m) => m.manager ?? '?'))];
+  if (managers.includes(s.fieldManager)) return undefined;
+  const script = ((obj.metadata as { labels?: Record<string, string> }).labels ?? {})['nixpod.dev/script'];
+  if (meta.labels?.['app.kubernetes.io/managed-by'] === 'nixpod' && script !== undefined && meta.labels['nixpod.dev/script'] === script) return undefined;
+  return {
+    kind: 'foreign',
+    message: `${what}: a Pod of that name exists that nixpod did not make (its field managers: ${managers.join(', ') || 'none'}), with another spec: nixpod leaves it alone${s.replace ? ' (--replace deletes only nixpod\'s own Pods)' : ''}`,
+    hint: `if it is yours to replace, delete it yourself (kubectl delete -n ${ns} ${what}) and re-run; else give the script another name (#! nixpod name=…) or another namespace`,
+  };
 }
 
 function patch(api: Api, kind: string, ns: string, name: string, obj: Manifest, s: ApplySettings): Promise<ApiResponse> {

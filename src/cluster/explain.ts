@@ -12,7 +12,7 @@ export interface Explained {
    * What kind of failure, for callers that act on it (--replace) or say it
    * once for all objects (a missing or terminating namespace, a cancel).
    */
-  kind: 'auth' | 'forbidden' | 'no-namespace' | 'terminating' | 'conflict' | 'immutable' | 'invalid' | 'not-found' | 'transport' | 'not-json' | 'cancelled' | 'other';
+  kind: 'auth' | 'forbidden' | 'no-namespace' | 'terminating' | 'conflict' | 'immutable' | 'foreign' | 'invalid' | 'not-found' | 'transport' | 'not-json' | 'cancelled' | 'other';
 }
 
 /** Where the request was made, for hints that name only flags the command has. */
@@ -94,6 +94,9 @@ export function readJson<T>(r: ApiResponse, what: string): T {
   }
 }
 
+/** The API server's refusal to change a Pod's spec (fields, or its containers): only a new Pod can have it. */
+export const POD_IMMUTABLE = /pod updates may not (?:change fields|add or remove containers)/;
+
 /** `what` names the object: `pod/job-1`. */
 export function explainResponse(r: ApiResponse, what: string, namespace: string, ctx: ExplainContext = { command: 'apply' }): Explained {
   const s = statusOf(r.body);
@@ -106,7 +109,7 @@ export function explainResponse(r: ApiResponse, what: string, namespace: string,
   if (r.status === 409 && /conflict/i.test(msg) && s.details?.causes?.some((c) => c.reason === 'FieldManagerConflict' || c.type === 'FieldManagerConflict' || /conflict with/.test(c.message ?? ''))) {
     return { kind: 'conflict', message: `${what}: ${conflictText(msg, s.details.causes)}`, hint: 'another field manager owns these fields: re-run with --force-conflicts to take them over' };
   }
-  if (r.status === 422 && /pod updates may not change fields/.test(msg)) {
+  if (r.status === 422 && POD_IMMUTABLE.test(msg)) {
     return { kind: 'immutable', message: `${what}: the Pod already exists with a different spec, and a Pod's spec cannot change`, hint: ctx.command === 'apply' ? 're-run with --replace to delete the Pod and create it again' : 'nixpod apply --replace would delete the Pod and create it again' };
   }
   if (r.status === 422 && /^Job\.batch .*spec\.template: .*field is immutable/s.test(msg)) {

@@ -186,9 +186,9 @@ describe('nixpod apply', () => {
   it('a Pod whose spec differs is explained, and --replace recreates it', async () => {
     const first = await apply('a.sh');
     const name = /pod\/(\S+)/.exec(first.stdout)?.[1] ?? '';
-    // Someone recreated the Pod by hand with another command.
+    // Someone recreated the Pod by hand with another command, from nixpod's YAML (its labels).
     fake.deleteObject('pods', 'default', name);
-    fake.applyAs('kubectl', 'pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'nixos/nix:2.29.0', command: ['sleep', '1'] }] } });
+    fake.applyAs('kubectl', 'pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'nixpod', 'nixpod.dev/script': 'a-sh' } }, spec: { containers: [{ name: 'main', image: 'nixos/nix:2.29.0', command: ['sleep', '1'] }] } });
     // As on a real server: first the field-manager conflict, then the immutable spec.
     const r = await apply('a.sh');
     assert.equal(r.code, 3);
@@ -200,6 +200,21 @@ describe('nixpod apply', () => {
     assert.equal(replaced.code, 0, replaced.stderr);
     assert.match(replaced.stdout, new RegExp(`^pod/${name} replaced$`, 'm'));
     assert.equal((fake.get('pods', 'default', name)?.spec as { containers: { command: string[] }[] }).containers[0]?.command[0], 'nix-shell');
+  });
+
+  it('--replace never deletes a Pod that nixpod did not make: it says whose it is, and the Pod stays', async () => {
+    const first = await apply('a.sh');
+    const name = /pod\/(\S+)/.exec(first.stdout)?.[1] ?? '';
+    fake.deleteObject('pods', 'default', name);
+    // Another team's Pod, of the same name: not nixpod's labels, not nixpod's field manager.
+    fake.applyAs('kubectl-run', 'pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { owner: 'other-team' } }, spec: { containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1'] }] } });
+    for (const flags of [['--force-conflicts'], ['--force-conflicts', '--replace'], ['--force-conflicts', '--replace', '--dry-run=server']]) {
+      const r = await apply(...flags, 'a.sh');
+      assert.equal(r.code, 3, flags.join(' '));
+      assert.match(r.stderr, new RegExp(`pod/${name}: a Pod of that name exists that nixpod did not make \\(its field managers: kubectl-run\\), with another spec: nixpod leaves it alone${flags.includes('--replace') ? ' \\(--replace deletes only nixpod\'s own Pods\\)' : ''}\\n {2}hint: if it is yours to replace, delete it yourself \\(kubectl delete -n default pod/${name}\\)`), flags.join(' '));
+      assert.doesNotMatch(r.stdout, /replaced/);
+      assert.equal((fake.get('pods', 'default', name)?.spec as { containers: { image: string }[] }).containers[0]?.image, 'busybox');
+    }
   });
 
   it('KUBECONFIG lists merge with the first file winning; --context and the context namespace are used', async () => {

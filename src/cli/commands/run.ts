@@ -90,7 +90,7 @@ async function runObjects(api: Api, s: RenderedScript, name: string, args: reado
 
 /** Apply both objects, follow the log, wait for the end: the script's exit code, or why there is none. */
 /** Answers that mean the object was not stored: nothing of it to clean up. */
-const NOT_CREATED = new Set<Explained['kind']>(['auth', 'forbidden', 'no-namespace', 'terminating', 'invalid', 'immutable', 'conflict', 'not-found']);
+const NOT_CREATED = new Set<Explained['kind']>(['auth', 'forbidden', 'no-namespace', 'terminating', 'invalid', 'immutable', 'foreign', 'conflict', 'not-found']);
 
 async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: RunCommandOptions, io: CliIo, signal: AbortSignal, stdoutGone: () => void, sent: Set<string>): Promise<number> {
   const [{ applyObject }, { waitForWork }] = await Promise.all([import('../../cluster/apply.js'), import('../../cluster/jobs.js')]);
