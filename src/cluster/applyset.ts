@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { Manifest } from '../core/render/manifests.js';
 import { objectPath } from './apply.js';
-import { explainResponse } from './explain.js';
+import { explainError, explainResponse, type Explained } from './explain.js';
 import type { Api } from './http.js';
 import { groupKind, MEMBER_KINDS } from './kinds.js';
 
@@ -62,19 +62,105 @@ export function requireMembers(keep: ReadonlySet<string>): void {
  * Returns the parent to apply, with the resourceVersion read as a
  * precondition, so that a parent changed meanwhile is not taken over either.
  */
-export async function claimParent(api: Api, name: string, namespace: string, version: string): Promise<Manifest> {
-  const parent = applySetParent(name, namespace, version);
-  const what = `configmap/${name} (the ApplySet parent)`;
-  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-  if (r.status === 404) return parent;
+export async function claimParent(api: Api, name: string, namespace: string, version: string, run?: PruneRun, now = Date.now()): Promise<Manifest> {
+  const parent = withRun(applySetParent(name, namespace, version), run);
+  const live = await readParent(api, name, namespace);
+  if (live === undefined) return parent;
+  refuseForeignParent(live, name, namespace);
+  const held = runOf(live);
+  if (held && held.id !== run?.id && held.until > now) throw heldBy(held, name, namespace);
+  return withVersion(parent, live);
+}
+
+/**
+ * One `apply --prune` of a set at a time. Two at once would each prune what
+ * the other just applied (each sees the other's objects as no longer in the
+ * set), and both would succeed. So a run writes its id into the parent when
+ * it applies it, with the resourceVersion it read as a precondition (two runs
+ * that read the same parent: one of them is refused with a 409), checks
+ * before pruning that the parent still names it, and takes its id out again
+ * when done. A run that died (SIGKILL, a lost machine) holds the set until
+ * its `until` has passed: its --timeout, and a minute.
+ */
+export interface PruneRun {
+  id: string;
+  /** Epoch ms: after it, another run may take the set over. */
+  until: number;
+}
+
+export const RUN_ANNOTATION = 'nixpod.dev/prune-run';
+
+export const newRun = (ttlMs: number, now = Date.now()): PruneRun => ({ id: randomBytes(6).toString('hex'), until: now + ttlMs });
+
+/** The annotation's value: `<id> until <ISO time>`. */
+const runText = (run: PruneRun): string => `${run.id} until ${new Date(run.until).toISOString()}`;
+
+function runOf(live: LiveMeta): PruneRun | undefined {
+  const m = /^([0-9a-f]+) until (\S+)$/.exec(live.annotations?.[RUN_ANNOTATION] ?? '');
+  const until = m ? Date.parse(m[2] as string) : NaN;
+  return m && !Number.isNaN(until) ? { id: m[1] as string, until } : undefined;
+}
+
+function withRun(parent: Manifest, run: PruneRun | undefined): Manifest {
+  if (!run) return parent;
+  const meta = parent.metadata as { annotations: Record<string, string> };
+  return { ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } };
+}
+
+const withVersion = (parent: Manifest, live: LiveMeta): Manifest => (live.resourceVersion === undefined ? parent : ({ ...parent, metadata: { ...(parent.metadata as object), resourceVersion: live.resourceVersion } } as Manifest));
+
+function heldBy(held: PruneRun, name: string, namespace: string): NixpodError {
+  return new NixpodError(
+    'cluster',
+    `another nixpod apply --prune of this set is running (run ${held.id}, in configmap/${name}, the ApplySet parent, until ${new Date(held.until).toISOString()}): nothing was applied`,
+    `wait for it to finish and re-run; if it died, its hold lapses at that time, or release it now: kubectl annotate -n ${namespace} configmap/${name} ${RUN_ANNOTATION}-`,
+  );
+}
+
+/** The parent's metadata, or undefined when there is none. */
+async function readParent(api: Api, name: string, namespace: string, signal?: AbortSignal): Promise<LiveMeta | undefined> {
+  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
+  if (r.status === 404) return undefined;
   if (r.status !== 200) {
-    const e = explainResponse(r, `${what}: cannot read it`, namespace);
+    const e = explainResponse(r, `configmap/${name} (the ApplySet parent): cannot read it`, namespace);
     throw new NixpodError('cluster', e.message, e.hint);
   }
-  const live = ((JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {});
-  refuseForeignParent(live, name, namespace);
-  return live.resourceVersion === undefined ? parent : ({ ...parent, metadata: { ...(parent.metadata as object), resourceVersion: live.resourceVersion } } as Manifest);
+  return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
 }
+
+/** Before pruning: why this run may not prune (another run took the set over, or the parent cannot be read), or undefined. */
+export async function stillHeld(api: Api, name: string, namespace: string, run: PruneRun): Promise<Explained | undefined> {
+  try {
+    const live = await readParent(api, name, namespace);
+    const held = live && runOf(live);
+    if (held?.id === run.id) return undefined;
+    const by = held ? `another nixpod apply --prune of this set (run ${held.id}) took it over` : 'it no longer names this run';
+    return { kind: 'other', message: `not pruning: configmap/${name} (the ApplySet parent) changed while this run applied: ${by}`, hint: 'what was applied stays; re-run the same command once no other apply --prune of the set runs' };
+  } catch (e) {
+    return e instanceof NixpodError ? { kind: 'other', message: e.message, hint: e.hint ?? '' } : explainError(e, `configmap/${name} (the ApplySet parent)`, api.conn.server);
+  }
+}
+
+/**
+ * Take this run's id out of the parent, if it is still there: applied by the
+ * same field manager without it (server-side apply drops a field its manager
+ * no longer sets), with the resourceVersion read. Best effort, on its own
+ * deadline (the command's signal may be what ended it): a hold not released
+ * lapses at its `until`.
+ */
+export async function releaseRun(api: Api, name: string, namespace: string, version: string, run: PruneRun, fieldManager: string): Promise<void> {
+  const signal = AbortSignal.timeout(RELEASE_MS);
+  try {
+    const live = await readParent(api, name, namespace, signal);
+    if (!live || runOf(live)?.id !== run.id) return;
+    const parent = withVersion(applySetParent(name, namespace, version), live);
+    await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager, fieldValidation: 'Strict' }, contentType: 'application/apply-patch+yaml', body: JSON.stringify(parent) }, { signal });
+  } catch {
+    // It lapses at its `until`.
+  }
+}
+
+const RELEASE_MS = 10_000;
 
 interface LiveMeta {
   resourceVersion?: string;

@@ -1,5 +1,5 @@
 import type { RenderOptions } from '../../core/render/context.js';
-import type { DryRun } from '../../cluster/apply.js';
+import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import { lifetime } from '../../cluster/cancel.js';
 import { PER_CONNECTION, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
@@ -69,8 +69,10 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const life = lifetime(io.signal, opts.timeoutMs);
   const api = await openCluster(opts, io, life);
   const f = { output: opts.output, dryRun: opts.dryRun };
+  const ns = api.conn.namespace;
+  // This run's hold on its ApplySet, while it has one (see applyset.ts).
+  let run: import('../../cluster/applyset.js').PruneRun | undefined;
   try {
-    const ns = api.conn.namespace;
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
     const { results, report } = reporter(opts.output, io);
     if (opts.createNamespace) {
@@ -81,11 +83,14 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     const id = applyset.applySetId(opts.applyset, ns);
     const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
     if (opts.prune) {
-      const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version), settings, null);
+      // One apply --prune of a set at a time (see applyset.ts); a dry run changes nothing, so holds nothing.
+      const claim = opts.dryRun === 'none' ? applyset.newRun(opts.timeoutMs + RUN_MARGIN_MS) : undefined;
+      const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version, claim), settings, null);
       if (parent.error) {
-        report(parent);
+        report(sameMoment(parent));
         return finish(results, [], f, io);
       }
+      run = claim;
     }
     // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
     const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
@@ -103,10 +108,17 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     if (opts.prune) {
       if (results.some((r) => r.error)) io.stderr(`nixpod: not pruning: ${results.some((r) => r.error?.kind === 'cancelled') ? 'the apply was stopped before it finished' : 'some objects failed to apply'}\n`);
       else {
+        const taken = run && (await applyset.stillHeld(api, opts.applyset, ns, run));
+        if (taken) {
+          io.stderr(formatError(taken.message, taken.hint));
+          return finish(results, [], { ...f, orphans }, io, EXIT.cluster);
+        }
         for (const r of await prune.prune(api, ns, id, applyset.memberKeys(all), opts.dryRun)) report(r);
         orphans = await prune.findOrphans(api, ns);
         if (orphans && opts.output === 'text') sayOrphans(orphans, ns, io);
       }
+      if (run) await applyset.releaseRun(api, opts.applyset, ns, opts.version, run, opts.fieldManager);
+      run = undefined;
     }
     let outcomes: PodOutcome[] = [];
     if ((opts.wait || opts.logs) && opts.dryRun === 'none' && !results.some((r) => r.error)) {
@@ -120,8 +132,19 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     }
     return finish(results, outcomes, { ...f, orphans }, io);
   } finally {
+    // Stopped, failed or not pruning: the set is let go all the same.
+    if (run) await applyset.releaseRun(api, opts.applyset, ns, opts.version, run, opts.fieldManager);
     api.close();
   }
+}
+
+/** How long past --timeout a run that died holds its set (see applyset.ts). */
+const RUN_MARGIN_MS = 60_000;
+
+/** The parent's 409 when another apply --prune claimed it between our read and our apply. */
+function sameMoment(parent: ObjectResult): ObjectResult {
+  if (!parent.error || !/the object has been modified/.test(parent.error.message)) return parent;
+  return { ...parent, error: { kind: 'other', message: `${parent.kind.toLowerCase()}/${parent.name} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, hint: 'wait for it to finish and re-run' } };
 }
 
 const workName = (o: Manifest): string => String((o.metadata as { name?: unknown }).name);
