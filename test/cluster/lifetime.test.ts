@@ -79,6 +79,23 @@ describe('the lifetime of cluster work (real processes)', () => {
     assert.match(r.stderr, /^\d+ not applied$/m);
   });
 
+  it('apply: SIGINT or --timeout before the first object (the server does not answer the first list) says so, with every object not applied', { timeout: 40_000 }, async () => {
+    writeFileSync(join(dir, 'kc-stuck'), fake.kubeconfig('admin', 'stuck'));
+    for (const [args, code, said] of [
+      [['--prune'], 130, 'interrupted (SIGINT)'],
+      [[], 130, 'interrupted (SIGINT)'],
+      [['--timeout', '1s'], 3, 'the --timeout passed'],
+    ] as const) {
+      fake.faults.push({ match: (x) => x.method === 'GET', times: 1000, kind: 'latency', ms: 20_000 });
+      const r = await spawnNixpod(['apply', '--kubeconfig', 'kc-stuck', ...args, 'many'], dir, code === 130 ? { signalAfter: { signal: 'SIGINT', ms: 1500 } } : {});
+      fake.faults.length = 0;
+      assert.equal(r.code, code, r.stderr);
+      assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('nixpod: error:')), [`nixpod: error: ${said}: stopped before everything was applied`], r.stderr);
+      assert.match(r.stderr, /^80 not applied$/m, args.join(' '));
+    }
+    assert.equal(fake.list('configmaps', 'stuck').length, 0);
+  });
+
   it('apply --wait: SIGINT ends the wait without calling the Pods timed out', { timeout: 30_000 }, async () => {
     const r = await spawnNixpod(['apply', '--kubeconfig', 'kc', '--wait', 'long.sh'], dir, { signalAfter: { signal: 'SIGINT', ms: 1500 } });
     assert.equal(r.code, 130, r.stderr);

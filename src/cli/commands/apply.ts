@@ -1,7 +1,7 @@
 import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
-import { lifetime } from '../../cluster/cancel.js';
-import { PER_CONNECTION, SAID_ONCE, type Explained } from '../../cluster/explain.js';
+import { CancelledError, lifetime } from '../../cluster/cancel.js';
+import { explainError, PER_CONNECTION, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
 import { UsageError } from '../../core/errors.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
@@ -75,25 +75,38 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   try {
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
     const { results, report } = reporter(opts.output, io);
-    if (opts.createNamespace) {
-      const r = await ensureNamespace(api, ns, settings);
-      if (r) report(r);
-      if (r?.error) return finish(results, [], f, io);
-    }
+    // Stopped (a signal, --timeout) before the first object: said once, and every object counted as not applied.
+    const stoppedBefore = (error: Explained): number => {
+      for (const r of rendered) for (const o of r.objects()) report({ script: r.path, kind: String(o.kind), name: workName(o), namespace: ns, action: 'failed', dryRun: opts.dryRun, error });
+      return finish(results, [], f, io);
+    };
     const id = applyset.applySetId(opts.applyset, ns);
     const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
-    if (opts.prune) {
-      // One apply --prune of a set at a time (see applyset.ts); a dry run changes nothing, so holds nothing.
-      const claim = opts.dryRun === 'none' ? applyset.newRun(opts.timeoutMs + RUN_MARGIN_MS) : undefined;
-      const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version, claim), settings, null);
-      if (parent.error) {
-        report(sameMoment(parent));
-        return finish(results, [], f, io);
+    let prior: Awaited<ReturnType<typeof priorVersions>>;
+    try {
+      if (opts.createNamespace) {
+        const r = await ensureNamespace(api, ns, settings);
+        if (r?.error?.kind === 'cancelled') return stoppedBefore(r.error);
+        if (r) report(r);
+        if (r?.error) return finish(results, [], f, io);
       }
-      run = claim;
+      if (opts.prune) {
+        // One apply --prune of a set at a time (see applyset.ts); a dry run changes nothing, so holds nothing.
+        const claim = opts.dryRun === 'none' ? applyset.newRun(opts.timeoutMs + RUN_MARGIN_MS) : undefined;
+        const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version, claim), settings, null);
+        if (parent.error?.kind === 'cancelled') return stoppedBefore(parent.error);
+        if (parent.error) {
+          report(sameMoment(parent));
+          return finish(results, [], f, io);
+        }
+        run = claim;
+      }
+      // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
+      prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+      return stoppedBefore(explainError(e, '', api.conn.server));
     }
-    // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
-    const prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
     // Scripts in parallel (bounded); in each, the ConfigMap (if any: runtime image has none) before the workload that mounts it.
     await mapLimit(rendered, opts.concurrency, async (s) => {
       const cm = s.configMap();
