@@ -49,21 +49,28 @@ const nameOf = (o: Manifest): string => String((o.metadata as { name?: unknown }
 
 type ManagedFields = { manager?: string; operation?: string; time?: string; fieldsV1?: unknown }[];
 
+type Live = { metadata?: { managedFields?: ManagedFields; generation?: number; resourceVersion?: string; labels?: unknown; annotations?: unknown }; spec?: Record<string, unknown> };
+
 /**
  * What a no-op apply leaves alone: the field manager's own managedFields entry
  * (its time, to the second, and fields) and the generation, which any spec
  * change moves (a CronJob changed within the same second). The
  * resourceVersion only of a ConfigMap (no status, no generation): a kubelet
- * or controller writing the status of the others moves theirs.
+ * or controller writing the status of the others moves theirs. A Pod has no
+ * generation (Kubernetes 1.24): its spec and its labels and annotations
+ * themselves, but the node the scheduler binds it to.
  */
-function fingerprint(meta: { managedFields?: ManagedFields; generation?: number; resourceVersion?: string } | undefined, manager: string, kind: string): string | undefined {
+function fingerprint(live: Live | undefined, manager: string, kind: string): string | undefined {
+  const meta = live?.metadata;
   const e = meta?.managedFields?.find((m) => m.manager === manager && m.operation === 'Apply');
-  return e && JSON.stringify([e.time, e.fieldsV1, kind === 'ConfigMap' ? meta?.resourceVersion : meta?.generation]);
+  if (!e) return undefined;
+  if (kind === 'Pod') return JSON.stringify([e.time, e.fieldsV1, { ...live?.spec, nodeName: undefined }, meta?.labels, meta?.annotations]);
+  return JSON.stringify([e.time, e.fieldsV1, kind === 'ConfigMap' ? meta?.resourceVersion : meta?.generation]);
 }
 
 const fingerprintOf = (body: string, manager: string, kind: string): string | undefined => {
   try {
-    return fingerprint((JSON.parse(body) as { metadata?: Parameters<typeof fingerprint>[0] }).metadata, manager, kind);
+    return fingerprint(JSON.parse(body) as Live, manager, kind);
   } catch {
     return undefined;
   }
@@ -215,8 +222,8 @@ export async function priorVersions(api: Api, namespace: string, kinds: readonly
     const r = await api.send({ method: 'GET', path: objectPath(kind, namespace), query: { labelSelector: 'app.kubernetes.io/managed-by=nixpod' } });
     // Not allowed to list (server-side apply needs only create and patch): each apply finds out by itself.
     if (r.status !== 200 || !isJson(r.body)) return undefined;
-    for (const item of (JSON.parse(r.body) as { items?: { metadata?: { name?: string; managedFields?: ManagedFields; generation?: number; resourceVersion?: string } }[] }).items ?? []) {
-      const f = fingerprint(item.metadata, manager, kind);
+    for (const item of (JSON.parse(r.body) as { items?: (Live & { metadata?: { name?: string } })[] }).items ?? []) {
+      const f = fingerprint(item, manager, kind);
       if (item.metadata?.name && f) out.set(`${kind}/${item.metadata.name}`, f);
     }
   }

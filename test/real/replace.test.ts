@@ -53,4 +53,23 @@ describe('real kube-apiserver: --replace and Pods nixpod did not make', { skip: 
     assert.notEqual(after.metadata.uid, uid);
     assert.match(after.spec.containers[0]?.image ?? '', /^nixos\/nix:/);
   });
+
+  it('a Pod changed within the same second as the re-apply is "configured", not "unchanged" (a Pod has no generation)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ns = newNamespace(k.kubeconfig, 'same');
+      const rendered = await runCli(['render', '-n', ns, '--format', 'json', 'a.sh'], dir, { HOME: dir });
+      const pod = (JSON.parse(rendered.stdout) as { items: { kind: string; spec: { containers: { image: string }[] } }[] }).items.find((o) => o.kind === 'Pod');
+      assert.ok(pod);
+      const image = pod.spec.containers[0]?.image ?? '';
+      (pod.spec.containers[0] as { image: string }).image = `${image}-other`;
+      // Applied by nixpod's own field manager with another image, then nixpod re-applies at once.
+      kubectlOk(k.kubeconfig, ['apply', '--server-side', '--field-manager=nixpod', '-n', ns, '-f', '-'], JSON.stringify(pod));
+      const r = await nixpod(ns, 'apply', 'a.sh');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^pod\/\S+ configured$/m);
+      assert.equal(getJson<{ items: Pod[] }>(k.kubeconfig, ['-n', ns, 'pods']).items[0]?.spec.containers[0]?.image, image);
+      const again = await nixpod(ns, 'apply', 'a.sh');
+      assert.match(again.stdout, /^pod\/\S+ unchanged$/m);
+    }
+  });
 });
