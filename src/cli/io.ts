@@ -20,6 +20,13 @@ export interface CliIo {
   signal: AbortSignal;
   /** True once stdout's reader has gone (EPIPE): stop producing output. */
   stdoutClosed(): boolean;
+  /** True once a write to stdout failed otherwise (ENOSPC, EIO): what follows is lost too (flush reports it). */
+  stdoutFailed?(): boolean;
+  /**
+   * What to say if a second signal ends the process at once (undefined: nothing),
+   * while the command cleans up after the first: what it would have left behind.
+   */
+  lastWords?(text: string | undefined): void;
   /** Wait until everything written to stdout is out; rejects with the write error (ENOSPC, EFBIG, EIO). */
   flush(): Promise<void>;
 }
@@ -61,10 +68,14 @@ export function processIo(): CliIo {
   const controller = new AbortController();
   const out = new FdWriter(1);
   const err = new FdWriter(2);
+  let last: string | undefined;
   // SIGHUP too: a closed terminal or ssh session must clean up like Ctrl-C.
   for (const sig of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
+      if (controller.signal.aborted) {
+        if (last !== undefined) err.write(last);
+        process.exit(SIGNAL_EXIT[sig]);
+      }
       controller.abort(sig);
     });
   }
@@ -80,6 +91,8 @@ export function processIo(): CliIo {
     env: process.env,
     signal: controller.signal,
     stdoutClosed: () => out.closed,
+    stdoutFailed: () => out.failure !== undefined,
+    lastWords: (text) => void (last = text),
     flush: async () => {
       if (out.failure) throw out.failure;
     },

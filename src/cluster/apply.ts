@@ -169,6 +169,8 @@ export interface DeleteOptions {
   timeoutMs?: number;
   /** Instead of the command's signal: cleanup after a cancel runs on its own deadline. */
   signal?: AbortSignal;
+  /** What a cancel stopped, in its message: `applied` (a --replace), or `deleted` (a clean-up). */
+  done?: 'applied' | 'deleted';
 }
 
 /** Delete, then wait until the object is gone (a Pod takes a moment). Returns an error, or undefined. */
@@ -188,7 +190,7 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
       if (g.status === 403) return undefined;
     }
   } catch (e) {
-    return explainError(e, describe(kind, name), api.conn.server);
+    return explainError(e, describe(kind, name), api.conn.server, o.done);
   }
   return { kind: 'other', message: `${describe(kind, name)} was not deleted within ${timeoutMs / 1000} s`, hint: 'check for finalizers on it' };
 }

@@ -39,8 +39,22 @@ export function describeAbort(reason: unknown): string {
   if (reason === 'SIGHUP') return 'hung up (SIGHUP)';
   if (reason === 'SIGTERM') return 'terminated (SIGTERM)';
   if (reason === 'stdout-closed') return "stdout's reader went away";
+  if (reason === 'stdout-failed') return 'stdout cannot be written';
+  if (reason instanceof Error && reason.name === CLEANUP_DEADLINE) return `the API server did not answer within the clean-up's ${reason.message}`;
   if (reason instanceof Error && reason.name === 'TimeoutError') return 'the --timeout passed';
   return `cancelled (${reason instanceof Error ? reason.message : String(reason)})`;
+}
+
+const CLEANUP_DEADLINE = 'CleanupDeadline';
+
+/**
+ * The signal of clean-up work after the command's own signal ended it: aborted
+ * after `ms`, said as the clean-up's deadline (not as the --timeout).
+ */
+export function cleanupDeadline(ms: number): AbortSignal {
+  const c = new AbortController();
+  setTimeout(() => c.abort(Object.assign(new Error(`${ms / 1000} s deadline`), { name: CLEANUP_DEADLINE })), ms).unref();
+  return c.signal;
 }
 
 export const isTimeout = (reason: unknown): boolean => reason instanceof Error && reason.name === 'TimeoutError';

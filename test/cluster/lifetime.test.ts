@@ -50,6 +50,37 @@ describe('the lifetime of cluster work (real processes)', () => {
     });
   }
 
+  it('run: a stdout that cannot be written (a full disk) stops the run at once, cleans up, and says so (exit 2)', { timeout: 30_000 }, async () => {
+    const t0 = Date.now();
+    const r = await spawnNixpod(['run', '--kubeconfig', 'kc', 'long.sh'], dir, { stdoutTo: '/dev/full' });
+    assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms: the Pod runs for 10 minutes`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /nixpod: stdout cannot be written: deleting pod\/\S+ and configmap\//);
+    assert.match(r.stderr, /cannot write to stdout.*ENOSPC/);
+    assert.ok(podName(r.stderr) !== '' && gone(podName(r.stderr)), 'both objects deleted');
+  });
+
+  it('run: a second Ctrl-C while it cleans up exits at once, and still says what may be left behind', { timeout: 30_000 }, async () => {
+    fake.faults.push({ match: (x) => x.method === 'DELETE', times: 10, kind: 'latency', ms: 8000 });
+    let sent = 0;
+    const r = await spawnNixpod(['run', '--kubeconfig', 'kc', 'long.sh'], dir, {
+      onStderr: (all, kill) => {
+        if (sent === 0 && all.includes('started')) {
+          sent = 1;
+          setTimeout(() => kill('SIGINT'), 300);
+        }
+        if (sent === 1 && all.includes(': deleting ')) {
+          sent = 2;
+          setTimeout(() => kill('SIGINT'), 300);
+        }
+      },
+    });
+    fake.faults.length = 0;
+    assert.equal(r.code, 130, r.stderr);
+    const name = podName(r.stderr);
+    assert.match(r.stderr, new RegExp(`nixpod: error: stopped while cleaning up: pod/${name} and configmap/${name} may be left behind in namespace default\n {2}hint: check and delete them yourself: kubectl delete -n default pod/${name} configmap/${name}\n$`));
+  });
+
   it('run: stdout\'s reader going away stops the stream, cleans up, exit 141', { timeout: 30_000 }, async () => {
     const r = await spawnNixpod(['run', '--kubeconfig', 'kc', 'chatty.sh'], dir, { closeStdoutAfter: 1 });
     assert.equal(r.code, 141, r.stderr);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ApplySettings } from '../../cluster/apply.js';
-import { describeAbort, isTimeout, lifetime } from '../../cluster/cancel.js';
+import { cleanupDeadline, describeAbort, isTimeout, lifetime } from '../../cluster/cancel.js';
 import type { Explained } from '../../cluster/explain.js';
 import type { Api } from '../../cluster/http.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
@@ -54,13 +54,18 @@ export async function runRun(opts: RunCommandOptions, io: CliIo): Promise<number
   const api = await openCluster(opts, io, life);
   const name = `${s.name.slice(0, 56)}-${randomBytes(3).toString('hex').slice(0, 5)}`;
   const kind = s.workload().kind === 'Pod' ? 'Pod' : 'Job';
-  const watch = setInterval(() => io.stdoutClosed() && closed.abort('stdout-closed'), 100);
+  // Nothing more can be shown once stdout is gone or fails (a full disk): the run is cancelled and cleaned up, and the failed write reported (exit 2).
+  const stdoutGone = (): void => {
+    if (io.stdoutClosed()) closed.abort('stdout-closed');
+    else if (io.stdoutFailed?.() === true) closed.abort('stdout-failed');
+  };
+  const watch = setInterval(stdoutGone, 100);
   let left: string[] = [];
   let code: number;
   // The kinds whose apply was sent and not refused: only those can exist, so only those are cleaned up.
   const sent = new Set<string>();
   try {
-    code = await applyAndFollow(api, s, name, opts, io, life.signal, () => closed.abort('stdout-closed'), sent);
+    code = await applyAndFollow(api, s, name, opts, io, life.signal, stdoutGone, sent);
   } finally {
     clearInterval(watch);
     if (!opts.keep && sent.size > 0) left = await cleanup(api, kind, name, io, life.signal, sent);
@@ -110,7 +115,7 @@ async function applyAndFollow(api: Api, s: RenderedScript, name: string, opts: R
   io.stderr(`${what} started in namespace ${ns}\n`);
   const onLog = (_script: string, line: string) => {
     io.stdout(`${line}\n`);
-    if (io.stdoutClosed()) stdoutGone();
+    stdoutGone();
   };
   const waited = await waitForWork(api, ns, [{ script: s.path, kind: String(last.kind), name }], { signal, onLog, onNote: (t) => io.stderr(`nixpod: warning: ${t}\n`) });
   if (waited.error) return fail(io, waited.error);
@@ -144,16 +149,20 @@ async function cleanup(api: Api, kind: 'Pod' | 'Job', name: string, io: CliIo, s
   const ns = api.conn.namespace;
   const work = `${kind.toLowerCase()}/${name}`;
   if (signal.aborted && !isTimeout(signal.reason)) io.stderr(`nixpod: ${describeAbort(signal.reason)}: deleting ${work} and configmap/${name}\n`);
-  const own = { timeoutMs: 30_000, signal: AbortSignal.timeout(40_000) };
-  const errors = new Map<string, Explained>();
+  const own = { timeoutMs: 30_000, signal: cleanupDeadline(40_000), done: 'deleted' as const };
   const workSent = sent.has(kind) || sent.has('CronJob');
+  const made = [...(workSent ? [work] : []), ...(sent.has('ConfigMap') ? [`configmap/${name}`] : [])];
+  // A second Ctrl-C ends the process at once: it still says what it may leave behind.
+  io.lastWords?.(formatError(`stopped while cleaning up: ${made.join(' and ')} may be left behind in namespace ${ns}`, `check and delete them yourself: kubectl delete -n ${ns} ${made.join(' ')}`));
+  const errors = new Map<string, Explained>();
   if (kind === 'Job' && workSent) for (const [k, e] of await deleteJobAndPods(api, ns, name, own)) errors.set(k, e);
   const [pod, cm] = await Promise.all([kind === 'Pod' && workSent ? deleteAndWait(api, 'Pod', ns, name, own) : undefined, sent.has('ConfigMap') ? deleteAndWait(api, 'ConfigMap', ns, name, own) : undefined]);
   if (pod) errors.set(work, pod);
   if (cm) errors.set(`configmap/${name}`, cm);
+  io.lastWords?.(undefined);
   const left = [...errors.keys()];
   if (left.length > 0) {
-    const why = [...errors.values()].map((e) => e.message).join('; ');
+    const why = [...new Set([...errors.values()].map((e) => e.message))].join('; ');
     // Unreachable, nixpod cannot tell whether a create it sent ever arrived: say so, not that something is there.
     const unknown = [...errors.values()].every((e) => e.kind === 'transport');
     const where = unknown ? `may be left behind in namespace ${ns} (the cluster could not be reached to see)` : `left behind in namespace ${ns}`;
