@@ -28,14 +28,15 @@ export const SAID_ONCE: ReadonlySet<Explained['kind']> = new Set(['no-namespace'
 /**
  * Errors about the namespace (or a cancel) are the same for every object: each
  * is said once. So is a failure that is the connection's or the credentials',
- * not the object's (unreachable, 401): its first object is named, with how
- * many more it stopped.
+ * not the object's (unreachable, 401), and a refusal of the same verb on the
+ * same resource (403): its first object is named, with how many more it
+ * stopped.
  */
 export function sayOnce(errors: readonly Explained[]): Explained[] {
   const out: Explained[] = [];
   const first = new Map<string, { at: number; more: number }>();
   for (const e of errors) {
-    const key = `${e.kind}\n${PER_CONNECTION.has(e.kind) ? e.message.slice(e.message.indexOf(': ') + 2) : e.message}\n${e.hint}`;
+    const key = `${e.kind}\n${SAME_FOR_ALL.has(e.kind) ? sameForAll(e.message) : e.message}\n${e.hint}`;
     const seen = first.get(key);
     if (seen) {
       seen.more++;
@@ -46,13 +47,16 @@ export function sayOnce(errors: readonly Explained[]): Explained[] {
   }
   for (const { at, more } of first.values()) {
     const e = out[at] as Explained;
-    if (more > 0 && PER_CONNECTION.has(e.kind)) out[at] = { ...e, message: `${e.message} (and ${more} more object${more === 1 ? '' : 's'})` };
+    if (more > 0 && SAME_FOR_ALL.has(e.kind)) out[at] = { ...e, message: `${e.message} (and ${more} more object${more === 1 ? '' : 's'})` };
   }
   return out;
 }
 
-/** Failures of the connection or the credentials: the same for every object but for its name, which leads the message. */
-export const PER_CONNECTION: ReadonlySet<Explained['kind']> = new Set(['transport', 'auth']);
+/** A grouped message without its object: the name that leads it, and the one a 403 quotes (`pods "x" is forbidden`). */
+const sameForAll = (message: string): string => message.slice(message.indexOf(': ') + 2).replace(/^(\S+) "[^"]*" is forbidden:/, '$1 is forbidden:');
+
+/** Failures that are the same for every object but for its name, which leads the message: of the connection, the credentials, or RBAC (a verb on a resource). */
+export const SAME_FOR_ALL: ReadonlySet<Explained['kind']> = new Set(['transport', 'auth', 'forbidden']);
 
 interface Status {
   message?: string;

@@ -79,6 +79,14 @@ describe('explanations', () => {
     for (const i of items) assert.ok(i.error?.message.startsWith(`${i.kind.toLowerCase()}/${i.name}: `), JSON.stringify(i));
   });
 
+  it('apply --prune: a refused write of the ApplySet parent is said as the parent\'s, and nothing else is applied', async () => {
+    fake.faults.push({ match: (x) => x.method === 'PATCH' && /\/configmaps\/nixpod$/.test(x.path), times: 5, ...forbidden('patch', 'configmaps') });
+    const r = await cli('apply', '--prune', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(errors(r.stderr), ['nixpod: error: configmap/nixpod (the ApplySet parent): configmaps is forbidden: User "admin" cannot patch resource "configmaps" in API group "" in the namespace "default"']);
+    assert.equal(r.stdout, '');
+  });
+
   it('diff --timeout: a server that stops answering ends the diff at the timeout, said once, exit 3', async () => {
     fake.faults.push({ match: () => true, times: 1000, kind: 'latency', ms: 5000 });
     const t0 = Date.now();

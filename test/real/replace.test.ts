@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { runCli, script, tempTree } from '../helpers/cli.js';
-import { getJson, kubectlOk, kubeSkip, newNamespace, realKube, type RealKube } from '../helpers/real-kube.js';
+import { getJson, kubectlOk, kubeSkip, limitedKubeconfig, newNamespace, realKube, type RealKube } from '../helpers/real-kube.js';
 
 type Pod = { metadata: { uid: string; labels?: Record<string, string> }; spec: { containers: { image: string }[] } };
 
@@ -71,5 +71,23 @@ describe('real kube-apiserver: --replace and Pods nixpod did not make', { skip: 
       const again = await nixpod(ns, 'apply', 'a.sh');
       assert.match(again.stdout, /^pod\/\S+ unchanged$/m);
     }
+  });
+});
+
+describe('real kube-apiserver: a refusal that is the same for every object is said once', { skip: kubeSkip }, () => {
+  it('a user who may write ConfigMaps but not Pods: one line for the Pods, with how many more, and every ConfigMap applied', async () => {
+    const k = realKube();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) files[`s${i}.sh`] = script('#! nix-shell -i bash -p jq', `echo ${i}\n`);
+    const dir = tempTree(files);
+    const ns = newNamespace(k.kubeconfig, 'rbac');
+    const kc = limitedKubeconfig(k, ns, 'cm-only', [{ resources: ['configmaps'], verbs: ['get', 'list', 'create', 'patch'] }], `${dir}/kc`);
+    const r = await runCli(['apply', '--kubeconfig', kc, '.'], dir, { HOME: dir });
+    assert.equal(r.code, 3, r.stderr);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('nixpod: error:'));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0] ?? '', new RegExp(`^nixpod: error: pod/s\\d-sh-\\S+: pods "s\\d-sh-\\S+" is forbidden: User "system:serviceaccount:${ns}:cm-only" cannot patch resource "pods" .* \\(and 5 more objects\\)$`));
+    assert.equal((r.stderr.match(/hint: ask for RBAC permission/g) ?? []).length, 1);
+    assert.match(r.stderr, /^6 created, 6 failed$/m);
   });
 });

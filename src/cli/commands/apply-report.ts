@@ -1,6 +1,6 @@
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import { isTimeout } from '../../cluster/cancel.js';
-import { PER_CONNECTION, SAID_ONCE, sayOnce } from '../../cluster/explain.js';
+import { SAME_FOR_ALL, SAID_ONCE, sayOnce } from '../../cluster/explain.js';
 import type { PodOutcome, WaitResult } from '../../cluster/pods.js';
 import type { Ref } from '../../cluster/prune.js';
 import { EXIT } from '../exit-codes.js';
@@ -24,7 +24,7 @@ export function reporter(output: Output, io: CliIo): { results: ObjectResult[]; 
     results.push(r);
     if (output !== 'text') return;
     if (!r.error) return io.stdout(`${r.kind.toLowerCase()}/${r.name} ${r.action}${r.note ? `: ${r.note}` : ''}${dryRunSuffix(r.dryRun)}\n`);
-    if (PER_CONNECTION.has(r.error.kind)) return;
+    if (SAME_FOR_ALL.has(r.error.kind)) return;
     if (SAID_ONCE.has(r.error.kind) && said.has(r.error.message)) return;
     said.add(r.error.message);
     io.stderr(formatError(r.error.message, r.error.hint));
@@ -93,7 +93,7 @@ export function finish(results: readonly ObjectResult[], outcomes: readonly PodO
     const items = results.map(({ error, ...r }) => ({ ...r, ...(error ? { error: { message: error.message, hint: error.hint } } : {}) }));
     io.stdout(JSON.stringify({ items, pods: outcomes, ...(f.orphans ? { orphans: f.orphans } : {}), summary: summary(results) }, null, 2) + '\n');
   } else {
-    for (const e of sayOnce(results.flatMap((r) => (r.error && PER_CONNECTION.has(r.error.kind) ? [r.error] : [])))) io.stderr(formatError(e.message, e.hint));
+    for (const e of sayOnce(results.flatMap((r) => (r.error && SAME_FOR_ALL.has(r.error.kind) ? [r.error] : [])))) io.stderr(formatError(e.message, e.hint));
     io.stderr(summaryLine(results, f.dryRun));
   }
   if (code !== undefined) return code;

@@ -1,7 +1,7 @@
 import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import { CancelledError, lifetime } from '../../cluster/cancel.js';
-import { explainError, PER_CONNECTION, SAID_ONCE, type Explained } from '../../cluster/explain.js';
+import { explainError, SAME_FOR_ALL, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
 import { UsageError } from '../../core/errors.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
@@ -96,7 +96,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
         const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version, claim), settings, null);
         if (parent.error?.kind === 'cancelled') return stoppedBefore(parent.error);
         if (parent.error) {
-          report(sameMoment(parent));
+          report(parentFailure(parent));
           return finish(results, [], f, io);
         }
         run = claim;
@@ -154,10 +154,15 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
 /** How long past --timeout a run that died holds its set (see applyset.ts). */
 const RUN_MARGIN_MS = 60_000;
 
-/** The parent's 409 when another apply --prune claimed it between our read and our apply. */
-function sameMoment(parent: ObjectResult): ObjectResult {
-  if (!parent.error || !/the object has been modified/.test(parent.error.message)) return parent;
-  return { ...parent, error: { kind: 'other', message: `${parent.kind.toLowerCase()}/${parent.name} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, hint: 'wait for it to finish and re-run' } };
+/** The parent's failure, said as the parent's; a 409 is another apply --prune that claimed it between our read and our apply. */
+function parentFailure(parent: ObjectResult): ObjectResult {
+  if (!parent.error) return parent;
+  const what = `${parent.kind.toLowerCase()}/${parent.name}`;
+  if (/the object has been modified/.test(parent.error.message)) {
+    return { ...parent, error: { kind: 'other', message: `${what} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, hint: 'wait for it to finish and re-run' } };
+  }
+  const message = parent.error.message.startsWith(`${what}: `) ? `${what} (the ApplySet parent): ${parent.error.message.slice(what.length + 2)}` : parent.error.message;
+  return { ...parent, error: { ...parent.error, message } };
 }
 
 const workName = (o: Manifest): string => String((o.metadata as { name?: unknown }).name);
@@ -171,7 +176,7 @@ function refuseScheduleWait(rendered: readonly RenderedScript[], flag: string): 
 
 /** The workload of a script whose ConfigMap failed: the same error when it is about the namespace, the connection, the credentials or a cancel, else why it was skipped. */
 function notApplied(e: Explained, work: Manifest): Explained {
-  if (PER_CONNECTION.has(e.kind)) return { ...e, message: `${String(work.kind).toLowerCase()}/${workName(work)}: ${e.message.slice(e.message.indexOf(': ') + 2)}` };
+  if (SAME_FOR_ALL.has(e.kind)) return { ...e, message: `${String(work.kind).toLowerCase()}/${workName(work)}: ${e.message.slice(e.message.indexOf(': ') + 2)}` };
   return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `${String(work.kind).toLowerCase()}/${workName(work)}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
 }
 
