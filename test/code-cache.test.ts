@@ -45,6 +45,25 @@ describe('the package entry and its code cache', () => {
     // Which program a run loads: without the whole program check still runs, and render cannot.
     const root = packageCopy();
     try {
+      // The check program only makes check faster: missing, emptied, truncated or not a program, the whole program runs check, the same.
+      const checkProgram = join(root, 'dist/pkg/cli/nixpod-check.cjs');
+      const good = readFileSync(checkProgram);
+      const want = spawnSync(process.execPath, [join(root, 'dist/pkg/cli/nixpod.mjs'), 'check', '.'], { cwd: dir, encoding: 'utf8' });
+      for (const spoil of [() => writeFileSync(checkProgram, ''), () => writeFileSync(checkProgram, good.subarray(0, good.length >> 1)), () => writeFileSync(checkProgram, 'exports.start = 1;'), () => rmSync(checkProgram)]) {
+        spoil();
+        const got = spawnSync(process.execPath, [join(root, 'dist/pkg/cli/nixpod.mjs'), 'check', '.'], { cwd: dir, encoding: 'utf8' });
+        assert.deepEqual([got.status, got.stdout, got.stderr], [want.status, want.stdout, want.stderr]);
+      }
+      writeFileSync(checkProgram, good);
+      // The whole program truncated or emptied: a broken installation (exit 2), not a bug, nor findings.
+      const whole = join(root, 'dist/pkg/cli/nixpod-program.cjs');
+      const full = readFileSync(whole);
+      for (const [bytes, why] of [[full.subarray(0, full.length >> 1), /it does not compile/], [Buffer.from(''), /it is not a nixpod program/]] as const) {
+        writeFileSync(whole, bytes);
+        const r = spawnSync(process.execPath, [join(root, 'dist/pkg/cli/nixpod.mjs'), 'render', '.'], { cwd: dir, encoding: 'utf8' });
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, new RegExp(`^nixpod: error: cannot read \\S*nixpod-program\\.cjs: ${why.source}.*\\n {2}hint: nixpod's installation is broken: install it again\\n$`));
+      }
       rmSync(join(root, 'dist/pkg/cli/nixpod-program.cjs'));
       const bin = join(root, 'dist/pkg/cli/nixpod.mjs');
       const checked = spawnSync(process.execPath, [bin, 'check', '.'], { cwd: dir, encoding: 'utf8' });

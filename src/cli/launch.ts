@@ -17,32 +17,53 @@ const { fileURLToPath } = requireBuiltin('node:url') as typeof Url;
  * start-check.ts): a third less to load on every save and commit. Only a
  * line whose first word is `check` goes there: the one that runs check alone
  * (commandOf in program.ts); help, completion and typos list every command.
+ * It is only faster: when it cannot be loaded, the whole program runs check.
  */
+/** The code of the error for a program file without a `start` (before the run below: it is used there). */
+const NO_START = 'ENOSTART';
 const argv = process.argv.slice(2);
 const answered = await answerVersion(argv);
 if (answered !== undefined) process.exit(answered);
 else {
-  const { start } = program(fileURLToPath(new URL(argv[0] === 'check' ? './nixpod-check.cjs' : './nixpod-program.cjs', import.meta.url)));
+  const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
+  const { start } = (argv[0] === 'check' ? optional(here('./nixpod-check.cjs')) : undefined) ?? program(here('./nixpod-program.cjs'));
   // Output goes out with write(2), so it is all written by now: exit, rather than wait for whatever a
   // cancelled command left behind (a proxy handshake, a credential plugin) to let the event loop drain.
   process.exit(await start(argv, process.argv[1] ?? ''));
 }
 
+type Program = { start: typeof Start };
+
 /**
  * The program's exports. Before it runs, its own error handling is not there
- * yet: a program file that cannot be read (a broken install) is an error as
- * any other, exit 2; anything else it throws while loading is a bug, exit 4.
+ * yet: a program file that cannot be read or compiled, or that has no
+ * `start` (a broken install: a missing, truncated or emptied file) is an
+ * error as any other, exit 2; anything else it throws while loading is a
+ * bug, exit 4.
  */
-function program(file: string): { start: typeof Start } {
+function program(file: string): Program {
   try {
-    return loadProgram(file) as { start: typeof Start };
+    const p = loadProgram(file) as Partial<Program> | undefined;
+    if (typeof p?.start !== 'function') throw Object.assign(new Error('no start'), { code: NO_START });
+    return p as Program;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      processIo().stderr(`nixpod: error: cannot read ${file}: ${code === NOT_A_FILE ? 'not a regular file' : code}\n  hint: nixpod's installation is broken: install it again\n`);
+    if (e instanceof SyntaxError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+      const why = e instanceof SyntaxError ? `it does not compile (${e.message})` : code === NOT_A_FILE ? 'not a regular file' : code === NO_START ? 'it is not a nixpod program' : code;
+      processIo().stderr(`nixpod: error: cannot read ${file}: ${why}\n  hint: nixpod's installation is broken: install it again\n`);
       process.exit(2);
     }
     processIo().stderr(`nixpod: internal error (a bug in nixpod: please report it, with the command you ran):\n${(e as Error).stack ?? String(e)}\n`);
     process.exit(4);
+  }
+}
+
+/** A program that only makes a run faster: undefined when it cannot be loaded (the whole program does the same). */
+function optional(file: string): Program | undefined {
+  try {
+    const p = loadProgram(file) as Partial<Program> | undefined;
+    return typeof p?.start === 'function' ? (p as Program) : undefined;
+  } catch {
+    return undefined;
   }
 }

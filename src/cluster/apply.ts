@@ -110,15 +110,16 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
     let r = await patch(api, kind, ns, name, obj, s);
     if (r.status === 422 && kind === 'Pod' && POD_IMMUTABLE.test(r.body)) {
       // A Pod of that name that nixpod did not make is never deleted, and not blamed on the settings.
-      const foreign = await foreignPod(api, ns, name, obj, s);
-      if (foreign) return { ...base, action: 'failed', error: foreign };
-    }
-    if (r.status === 422 && s.replace && kind === 'Pod' && POD_IMMUTABLE.test(r.body)) {
-      if (s.dryRun === 'server') return { ...base, action: 'replaced' };
-      const gone = await deleteAndWait(api, kind, ns, name);
-      if (gone) return { ...base, action: 'failed', error: gone };
-      r = await patch(api, kind, ns, name, obj, s);
-      if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
+      const owner = await podOwner(api, ns, name, obj, s);
+      if (owner.foreign) return { ...base, action: 'failed', error: owner.foreign };
+      if (s.replace) {
+        if (s.dryRun === 'server') return { ...base, action: 'replaced' };
+        // Only the Pod that was found to be nixpod's: one made anew meanwhile is not deleted.
+        const gone = await deleteAndWait(api, kind, ns, name, { uid: owner.uid });
+        if (gone) return { ...base, action: 'failed', error: gone };
+        r = await patch(api, kind, ns, name, obj, s);
+        if (r.status === 200 || r.status === 201) return { ...base, action: 'replaced' };
+      }
     }
     if (r.status !== 200 && r.status !== 201) return failed(r);
     if (!isJson(r.body)) return { ...base, action: 'failed', error: explainError(new NotJsonError(r, what), what, api.conn.server) };
@@ -131,27 +132,30 @@ export async function applyObject(api: Api, namespace: string, obj: Manifest, s:
 }
 
 /**
- * Why the live Pod `name` is not for nixpod to replace, or undefined when it
- * is nixpod's own: applied before by this field manager, or labelled as
- * nixpod's Pod of the same script. A Pod that cannot be read is not
- * deleted either: its owner cannot be told.
+ * Whether the live Pod `name` is nixpod's to replace: applied before by this
+ * field manager (an Apply entry), or labelled as nixpod's Pod of the same
+ * script; else why not (`foreign`). A Pod that cannot be read is not deleted
+ * either: its owner cannot be told. `uid`: the Pod found, the only one a
+ * replace may delete.
  */
-async function foreignPod(api: Api, ns: string, name: string, obj: Manifest, s: ApplySettings): Promise<Explained | undefined> {
+async function podOwner(api: Api, ns: string, name: string, obj: Manifest, s: ApplySettings): Promise<{ foreign?: Explained; uid?: string | undefined }> {
   const what = describe('Pod', name);
   const g = await api.send({ method: 'GET', path: objectPath('Pod', ns, name) });
-  if (g.status === 404) return undefined;
+  if (g.status === 404) return {};
   if (g.status !== 200 || !isJson(g.body)) {
-    return { kind: 'foreign', message: `${what}: the Pod exists with a different spec, and nixpod cannot read it to tell whether it made it (${g.status === 403 ? 'get pods is forbidden' : `HTTP ${g.status}`})`, hint: `nixpod replaces only Pods it can see are its own: allow get on pods, or delete it yourself (kubectl delete -n ${ns} ${what}) and re-run` };
+    return { foreign: { kind: 'foreign', message: `${what}: the Pod exists with a different spec, and nixpod cannot read it to tell whether it made it (${g.status === 403 ? 'get pods is forbidden' : `HTTP ${g.status}`})`, hint: `nixpod replaces only Pods it can see are its own: allow get on pods, or delete it yourself (kubectl delete -n ${ns} ${what}) and re-run` } };
   }
-  const meta = (JSON.parse(g.body) as { metadata?: { labels?: Record<string, string>; managedFields?: ManagedFields } }).metadata ?? {};
-  const managers = [...new Set((meta.managedFields ?? []).map((m) => m.manager ?? '?'))];
-  if (managers.includes(s.fieldManager)) return undefined;
+  const meta = (JSON.parse(g.body) as { metadata?: { uid?: string; labels?: Record<string, string>; managedFields?: ManagedFields } }).metadata ?? {};
+  if (meta.managedFields?.some((m) => m.manager === s.fieldManager && m.operation === 'Apply')) return { uid: meta.uid };
   const script = ((obj.metadata as { labels?: Record<string, string> }).labels ?? {})['nixpod.dev/script'];
-  if (meta.labels?.['app.kubernetes.io/managed-by'] === 'nixpod' && script !== undefined && meta.labels['nixpod.dev/script'] === script) return undefined;
+  if (meta.labels?.['app.kubernetes.io/managed-by'] === 'nixpod' && script !== undefined && meta.labels['nixpod.dev/script'] === script) return { uid: meta.uid };
+  const managers = [...new Set((meta.managedFields ?? []).map((m) => m.manager ?? '?'))];
   return {
-    kind: 'foreign',
-    message: `${what}: a Pod of that name exists that nixpod did not make (its field managers: ${managers.join(', ') || 'none'}), with another spec: nixpod leaves it alone${s.replace ? ' (--replace deletes only nixpod\'s own Pods)' : ''}`,
-    hint: `if it is yours to replace, delete it yourself (kubectl delete -n ${ns} ${what}) and re-run; else give the script another name (#! nixpod name=…) or another namespace`,
+    foreign: {
+      kind: 'foreign',
+      message: `${what}: a Pod of that name exists that nixpod did not make (its field managers: ${managers.join(', ') || 'none'}), with another spec: nixpod leaves it alone${s.replace ? " (--replace deletes only nixpod's own Pods)" : ''}`,
+      hint: `if it is yours to replace, delete it yourself (kubectl delete -n ${ns} ${what}) and re-run; else give the script another name (#! nixpod name=…) or another namespace`,
+    },
   };
 }
 
@@ -171,6 +175,8 @@ export interface DeleteOptions {
   signal?: AbortSignal;
   /** What a cancel stopped, in its message: `applied` (a --replace), or `deleted` (a clean-up). */
   done?: 'applied' | 'deleted';
+  /** Delete only this object (its uid), not one made anew under the same name meanwhile. */
+  uid?: string | undefined;
 }
 
 /** Delete, then wait until the object is gone (a Pod takes a moment). Returns an error, or undefined. */
@@ -180,8 +186,10 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
   const send = { signal: o.signal };
   try {
     // A Job's Pods go with it (the API's default for batch/v1 Jobs is to orphan them).
-    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined } }, send);
+    const preconditions = o.uid !== undefined ? { body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: o.uid } }), contentType: 'application/json' } : {};
+    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined }, ...preconditions }, send);
     if (d.status === 404) return undefined;
+    if (d.status === 409 && o.uid !== undefined) return { kind: 'foreign', message: `${describe(kind, name)}: another object of that name was made while nixpod replaced it: nixpod leaves it alone`, hint: 'look at who made it (kubectl get -o yaml), then re-run' };
     if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);
     for (const end = Date.now() + timeoutMs; Date.now() < end; await abortableSleep(200, o.signal ?? api.signal)) {
       const g = await api.send({ method: 'GET', path }, send);

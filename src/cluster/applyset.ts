@@ -3,7 +3,7 @@ import { NixpodError, UsageError } from '../core/errors.js';
 import type { Manifest } from '../core/render/manifests.js';
 import { objectPath } from './apply.js';
 import { explainError, explainResponse, type Explained } from './explain.js';
-import type { Api } from './http.js';
+import type { Api, ApiResponse } from './http.js';
 import { groupKind, MEMBER_KINDS } from './kinds.js';
 
 /**
@@ -61,26 +61,45 @@ export function requireMembers(keep: ReadonlySet<string>): void {
  * overrides this: --force-conflicts is about fields, not about who owns a set.
  * Returns the parent to apply, with the resourceVersion read as a
  * precondition, so that a parent changed meanwhile is not taken over either.
+ *
+ * With `hold` (an apply --prune that changes the cluster), the run also takes
+ * the set (see PruneRun), or is refused. Without (a dry run, diff), another
+ * run's hold is only reported (`heldBy`): a preview changes nothing.
  */
-export async function claimParent(api: Api, name: string, namespace: string, version: string, run?: PruneRun, now = Date.now()): Promise<Manifest> {
-  const parent = withRun(applySetParent(name, namespace, version), run);
-  const live = await readParent(api, name, namespace);
-  if (live === undefined) return parent;
+export async function claimParent(api: Api, name: string, namespace: string, version: string, hold?: { ttlMs: number; fieldManager: string }): Promise<Claimed> {
+  const parent = applySetParent(name, namespace, version);
+  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
+  const now = serverNow(r);
+  if (r.status === 404) return hold ? createHeld(api, parent, newRun(hold.ttlMs, now), hold.fieldManager) : { parent };
+  const live = parentMeta(r, name, namespace);
   refuseForeignParent(live, name, namespace);
   const held = runOf(live);
-  if (held && held.id !== run?.id && held.until > now) throw heldBy(held, name, namespace);
-  return withVersion(parent, live);
+  const heldBy = held && held.until > now ? held : undefined;
+  if (!hold) return { parent: withVersion(parent, live), heldBy };
+  if (heldBy) throw heldError(heldBy, name, namespace);
+  const run = newRun(hold.ttlMs, now);
+  return { parent: withVersion(parent, await patchRun(api, name, namespace, live, runText(run), hold.fieldManager)), run };
+}
+
+export interface Claimed {
+  parent: Manifest;
+  /** This run's hold on the set, when it took one. */
+  run?: PruneRun;
+  /** Another run's live hold, when this one took none (a preview). */
+  heldBy?: PruneRun | undefined;
 }
 
 /**
  * One `apply --prune` of a set at a time. Two at once would each prune what
  * the other just applied (each sees the other's objects as no longer in the
- * set), and both would succeed. So a run writes its id into the parent when
- * it applies it, with the resourceVersion it read as a precondition (two runs
- * that read the same parent: one of them is refused with a 409), checks
+ * set), and both would succeed. So a run writes its id into the parent before
+ * it applies anything: by a merge patch carrying the resourceVersion it read,
+ * or by creating the parent when there is none (of two runs that read the
+ * same parent, or found none, one gets a 409 and is refused). It checks
  * before pruning that the parent still names it, and takes its id out again
  * when done. A run that died (SIGKILL, a lost machine) holds the set until
- * its `until` has passed: its --timeout, and a minute.
+ * its `until` has passed: its --timeout, and a minute. Times are the API
+ * server's (its Date header), not the machines' own clocks.
  */
 export interface PruneRun {
   id: string;
@@ -95,34 +114,60 @@ export const newRun = (ttlMs: number, now = Date.now()): PruneRun => ({ id: rand
 /** The annotation's value: `<id> until <ISO time>`. */
 const runText = (run: PruneRun): string => `${run.id} until ${new Date(run.until).toISOString()}`;
 
+/** The hold an annotation names; one that does not parse (written by hand) holds nothing and is overwritten. */
 function runOf(live: LiveMeta): PruneRun | undefined {
   const m = /^([0-9a-f]+) until (\S+)$/.exec(live.annotations?.[RUN_ANNOTATION] ?? '');
   const until = m ? Date.parse(m[2] as string) : NaN;
   return m && !Number.isNaN(until) ? { id: m[1] as string, until } : undefined;
 }
 
-function withRun(parent: Manifest, run: PruneRun | undefined): Manifest {
-  if (!run) return parent;
-  const meta = parent.metadata as { annotations: Record<string, string> };
-  return { ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } };
+/** The API server's clock: holds are compared with it, not with each machine's own. */
+function serverNow(r: ApiResponse): number {
+  const t = Date.parse(r.headers.date ?? '');
+  return Number.isNaN(t) ? Date.now() : t;
 }
 
 const withVersion = (parent: Manifest, live: LiveMeta): Manifest => (live.resourceVersion === undefined ? parent : ({ ...parent, metadata: { ...(parent.metadata as object), resourceVersion: live.resourceVersion } } as Manifest));
 
-function heldBy(held: PruneRun, name: string, namespace: string): NixpodError {
-  return new NixpodError(
-    'cluster',
-    `another nixpod apply --prune of this set is running (run ${held.id}, in configmap/${name}, the ApplySet parent, until ${new Date(held.until).toISOString()}): nothing was applied`,
-    `wait for it to finish and re-run; if it died, its hold lapses at that time, or release it now: kubectl annotate -n ${namespace} configmap/${name} ${RUN_ANNOTATION}-`,
-  );
+function heldError(held: PruneRun, name: string, namespace: string): NixpodError {
+  return new NixpodError('cluster', `another nixpod apply --prune of this set is running (run ${held.id}, in configmap/${name}, the ApplySet parent, until ${new Date(held.until).toISOString()}): nothing was applied`, `wait for it to finish and re-run; if it died, its hold lapses at that time, or release it now: ${releaseCommand(name, namespace)}`);
 }
 
-/** The parent's metadata, or undefined when there is none. */
-async function readParent(api: Api, name: string, namespace: string, signal?: AbortSignal): Promise<LiveMeta | undefined> {
-  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
-  if (r.status === 404) return undefined;
+/** A 409 on taking the hold: another run read the same parent (or found none) at the same moment. */
+function sameMoment(name: string): NixpodError {
+  return new NixpodError('cluster', `configmap/${name} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, 'wait for it to finish and re-run');
+}
+
+export const releaseCommand = (name: string, namespace: string): string => `kubectl annotate -n ${namespace} configmap/${name} ${RUN_ANNOTATION}-`;
+
+function parentMeta(r: ApiResponse, name: string, namespace: string): LiveMeta {
   if (r.status !== 200) {
     const e = explainResponse(r, `configmap/${name} (the ApplySet parent): cannot read it`, namespace);
+    throw new NixpodError('cluster', e.message, e.hint);
+  }
+  return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
+}
+
+/** No parent yet: create it holding the set (a 409: another run created it first). */
+async function createHeld(api: Api, parent: Manifest, run: PruneRun, fieldManager: string): Promise<Claimed> {
+  const meta = parent.metadata as { name: string; namespace: string; annotations: Record<string, string> };
+  const held = { ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } };
+  const r = await api.send({ method: 'POST', path: objectPath('ConfigMap', meta.namespace), query: { fieldManager }, contentType: 'application/json', body: JSON.stringify(held) });
+  if (r.status === 409) throw sameMoment(meta.name);
+  return { parent: withVersion(parent, written(r, meta.name, meta.namespace)), run };
+}
+
+/** The run annotation set (or removed: null) by a merge patch that holds only if the parent is still as read. */
+async function patchRun(api: Api, name: string, namespace: string, live: LiveMeta, value: string | null, fieldManager: string, signal?: AbortSignal): Promise<LiveMeta> {
+  const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: value } } };
+  const r = await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
+  if (r.status === 409) throw sameMoment(name);
+  return written(r, name, namespace);
+}
+
+function written(r: ApiResponse, name: string, namespace: string): LiveMeta {
+  if (r.status !== 200 && r.status !== 201) {
+    const e = explainResponse(r, `configmap/${name} (the ApplySet parent)`, namespace);
     throw new NixpodError('cluster', e.message, e.hint);
   }
   return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
@@ -131,32 +176,32 @@ async function readParent(api: Api, name: string, namespace: string, signal?: Ab
 /** Before pruning: why this run may not prune (another run took the set over, or the parent cannot be read), or undefined. */
 export async function stillHeld(api: Api, name: string, namespace: string, run: PruneRun): Promise<Explained | undefined> {
   try {
-    const live = await readParent(api, name, namespace);
-    const held = live && runOf(live);
+    const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
+    const held = r.status === 404 ? undefined : runOf(parentMeta(r, name, namespace));
     if (held?.id === run.id) return undefined;
     const by = held ? `another nixpod apply --prune of this set (run ${held.id}) took it over` : 'it no longer names this run';
-    return { kind: 'other', message: `not pruning: configmap/${name} (the ApplySet parent) changed while this run applied: ${by}`, hint: 'what was applied stays; re-run the same command once no other apply --prune of the set runs' };
+    return { kind: 'other', message: `not pruning: configmap/${name} (the ApplySet parent) changed while this run applied: ${by}`, hint: 'the objects this run applied stay, but another run may prune them: re-run the same command once no other apply --prune of the set runs' };
   } catch (e) {
     return e instanceof NixpodError ? { kind: 'other', message: e.message, hint: e.hint ?? '' } : explainError(e, `configmap/${name} (the ApplySet parent)`, api.conn.server);
   }
 }
 
 /**
- * Take this run's id out of the parent, if it is still there: applied by the
- * same field manager without it (server-side apply drops a field its manager
- * no longer sets), with the resourceVersion read. Best effort, on its own
- * deadline (the command's signal may be what ended it): a hold not released
- * lapses at its `until`.
+ * Take this run's id out of the parent, if it is still there (a merge patch
+ * with the resourceVersion read). On its own deadline: the command's signal
+ * may be what ended it. Returns why it could not, or undefined.
  */
-export async function releaseRun(api: Api, name: string, namespace: string, version: string, run: PruneRun, fieldManager: string): Promise<void> {
+export async function releaseRun(api: Api, name: string, namespace: string, run: PruneRun, fieldManager: string): Promise<string | undefined> {
   const signal = AbortSignal.timeout(RELEASE_MS);
   try {
-    const live = await readParent(api, name, namespace, signal);
-    if (!live || runOf(live)?.id !== run.id) return;
-    const parent = withVersion(applySetParent(name, namespace, version), live);
-    await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager, fieldValidation: 'Strict' }, contentType: 'application/apply-patch+yaml', body: JSON.stringify(parent) }, { signal });
-  } catch {
-    // It lapses at its `until`.
+    const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
+    if (r.status === 404) return undefined;
+    const live = parentMeta(r, name, namespace);
+    if (runOf(live)?.id !== run.id) return undefined;
+    await patchRun(api, name, namespace, live, null, fieldManager, signal);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }
 

@@ -196,7 +196,8 @@ export class Api {
       hostname: requestHost(url),
       port: url.port,
       path: url.pathname + url.search,
-      headers: { accept: 'application/json', 'user-agent': this.userAgent, ...(spec.contentType ? { 'content-type': spec.contentType } : {}) },
+      // A body's length always: Node sends a DELETE's body neither chunked nor with a length otherwise (the server reads it as the next request).
+      headers: { accept: 'application/json', 'user-agent': this.userAgent, ...(spec.contentType ? { 'content-type': spec.contentType } : {}), ...(spec.body !== undefined ? { 'content-length': String(Buffer.byteLength(spec.body)) } : {}) },
       timeout: stream ? idleMs : 30_000,
       ...(signal ? { signal } : {}),
       ...(url.protocol === 'https:' ? { agent: stream ? this.streams : this.pool } : {}),

@@ -87,6 +87,20 @@ describe('explanations', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('apply --prune: a hold that cannot be let go is said, with when it lapses and how to release it', async () => {
+    assert.equal((await cli('apply', '--prune', 'a.sh')).code, 0);
+    // The parent is there: the hold is taken by its first merge patch; taking it out again (the next ones) fails.
+    let merges = 0;
+    fake.faults.push({ match: (x) => x.method === 'PATCH' && /\/configmaps\/nixpod$/.test(x.path) && x.contentType === 'application/merge-patch+json' && ++merges > 1, times: 100, kind: 'status', status: 500 });
+    const r = await cli('apply', '--prune', 'a.sh');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /nixpod: warning: could not release this run's hold on configmap\/nixpod \(run [0-9a-f]+: .*\): another apply --prune of the set is refused until \S+\n {2}hint: release it once the cluster answers: kubectl annotate -n default configmap\/nixpod nixpod\.dev\/prune-run-\n/);
+    fake.faults.length = 0;
+    const again = await cli('apply', '--prune', 'a.sh');
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /another nixpod apply --prune of this set is running/);
+  });
+
   it('diff --timeout: a server that stops answering ends the diff at the timeout, said once, exit 3', async () => {
     fake.faults.push({ match: () => true, times: 1000, kind: 'latency', ms: 5000 });
     const t0 = Date.now();

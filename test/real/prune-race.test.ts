@@ -23,9 +23,10 @@ describe('real kube-apiserver: one apply --prune of a set at a time', { skip: ku
   const parent = (ns: string): Meta => getJson<{ metadata: Meta }>(k.kubeconfig, ['-n', ns, 'configmap', 'nixpod']).metadata;
 
   it('two at once: one applies and prunes, the other applies nothing and says why (exit 3); nothing of the winner is lost', async () => {
-    for (let round = 0; round < 3; round++) {
+    // Rounds 0-2 with the set's parent there already; 3-5 the first apply --prune of the set (no parent yet: both create it).
+    for (let round = 0; round < 6; round++) {
       const ns = newNamespace(k.kubeconfig, 'race');
-      assert.equal((await nixpod(ns, 'apply', '--prune', '.')).code, 0);
+      if (round < 3) assert.equal((await nixpod(ns, 'apply', '--prune', '.')).code, 0);
       const [a, b] = await Promise.all([nixpod(ns, 'apply', '--prune', 'bye.sh'), nixpod(ns, 'apply', '--prune', 'hello.sh')]);
       const codes = [a.code, b.code].sort();
       assert.deepEqual(codes, [0, 3], `${a.stderr}\n---\n${b.stderr}`);
@@ -50,17 +51,26 @@ describe('real kube-apiserver: one apply --prune of a set at a time', { skip: ku
     assert.match(r.stderr, new RegExp(`another nixpod apply --prune of this set is running \\(run abc123, in configmap/nixpod, the ApplySet parent, until ${until.replace(/\./g, '\\.')}\\): nothing was applied`));
     assert.match(r.stderr, new RegExp(`kubectl annotate -n ${ns} configmap/nixpod ${RUN}-`));
     assert.deepEqual(names(ns), before);
+    // Previews go on, and say so: they change nothing.
+    const dry = await nixpod(ns, 'apply', '--prune', '--dry-run=server', 'bye.sh');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /warning: another nixpod apply --prune of this set is running \(run abc123, in configmap\/nixpod, until .*\): what it applies and prunes may change what this shows/);
+    assert.match(dry.stdout, /pod\/hello-sh-\S+ deleted \(server dry run\)/);
+    const diff = await nixpod(ns, 'diff', '--prune', 'bye.sh');
+    assert.equal(diff.code, 1, diff.stderr);
+    assert.match(diff.stderr, /warning: another nixpod apply --prune of this set is running/);
+    assert.deepEqual(names(ns), before);
     // The hint's way out works.
     kubectlOk(k.kubeconfig, ['annotate', '-n', ns, 'configmap/nixpod', `${RUN}-`]);
     const released = await nixpod(ns, 'apply', '--prune', '.');
     assert.equal(released.code, 0, released.stderr);
-    // A run that died an hour ago, as nixpod wrote it (its own field manager): the lapsed hold is taken over, and let go at the end.
-    const live = getJson<{ metadata: Meta & { labels: Record<string, string> } }>(k.kubeconfig, ['-n', ns, 'configmap', 'nixpod']).metadata;
-    const dead = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nixpod', namespace: ns, labels: live.labels, annotations: { ...live.annotations, [RUN]: `abc123 until ${new Date(Date.now() - 3_600_000).toISOString()}` } } };
-    kubectlOk(k.kubeconfig, ['apply', '--server-side', '--field-manager=nixpod', '-f', '-'], JSON.stringify(dead));
-    const taken = await nixpod(ns, 'apply', '--prune', 'bye.sh');
-    assert.equal(taken.code, 0, taken.stderr);
-    assert.match(taken.stdout, /pod\/hello-sh-\S+ deleted/);
-    assert.equal(parent(ns).annotations?.[RUN], undefined);
+    // A hold that lapsed an hour ago, or a value that names no hold, whoever wrote it: taken over (no field-manager conflict), and let go at the end.
+    for (const value of [`abc123 until ${new Date(Date.now() - 3_600_000).toISOString()}`, 'garbage']) {
+      kubectlOk(k.kubeconfig, ['annotate', '--overwrite', '-n', ns, 'configmap/nixpod', `${RUN}=${value}`]);
+      const taken = await nixpod(ns, 'apply', '--prune', value === 'garbage' ? '.' : 'bye.sh');
+      assert.equal(taken.code, 0, taken.stderr);
+      assert.equal(parent(ns).annotations?.[RUN], undefined);
+    }
+    assert.deepEqual(names(ns).map((n) => n.replace(/-sh-[0-9a-f]{10}$/, '')), ['ConfigMap/bye', 'ConfigMap/hello', 'Pod/bye', 'Pod/hello']);
   });
 });

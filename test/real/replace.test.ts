@@ -41,6 +41,17 @@ describe('real kube-apiserver: --replace and Pods nixpod did not make', { skip: 
     assert.equal(after.spec.containers[0]?.image, 'busybox:1.36');
   });
 
+  it('a Pod written (not applied) under nixpod\'s field manager name is not taken for nixpod\'s own', async () => {
+    const ns = newNamespace(k.kubeconfig, 'rep');
+    const name = await podName(ns);
+    kubectlOk(k.kubeconfig, ['create', '--field-manager=nixpod', '-n', ns, '-f', '-'], other(name, 'owner=other-team'));
+    const uid = getJson<Pod>(k.kubeconfig, ['-n', ns, 'pod', name]).metadata.uid;
+    const r = await nixpod(ns, 'apply', '--force-conflicts', '--replace', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`pod/${name}: a Pod of that name exists that nixpod did not make \\(its field managers: nixpod\\)`));
+    assert.equal(getJson<Pod>(k.kubeconfig, ['-n', ns, 'pod', name]).metadata.uid, uid);
+  });
+
   it("nixpod's own Pod, recreated by hand from its YAML with another spec, is replaced", async () => {
     const ns = newNamespace(k.kubeconfig, 'rep');
     const name = await podName(ns);

@@ -100,3 +100,8 @@ export function finish(results: readonly ObjectResult[], outcomes: readonly PodO
   if (failed > 0) return EXIT.cluster;
   return workFailed > 0 ? EXIT.problems : EXIT.ok;
 }
+
+/** A preview (a dry run, diff) of a set that another run holds: it goes on, and says so. */
+export function heldWarning(held: { id: string; until: number }, parent: string): string {
+  return `nixpod: warning: another nixpod apply --prune of this set is running (run ${held.id}, in configmap/${parent}, until ${new Date(held.until).toISOString()}): what it applies and prunes may change what this shows\n`;
+}

@@ -8,7 +8,7 @@ import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
-import { finish, reporter, sayOrphans, sayOutcomes } from './apply-report.js';
+import { finish, heldWarning, reporter, sayOrphans, sayOutcomes } from './apply-report.js';
 import { checkAndRender, openCluster } from './prepare.js';
 
 export interface ClusterOptions {
@@ -72,6 +72,10 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const ns = api.conn.namespace;
   // This run's hold on its ApplySet, while it has one (see applyset.ts).
   let run: import('../../cluster/applyset.js').PruneRun | undefined;
+  const release = async (held: import('../../cluster/applyset.js').PruneRun): Promise<void> => {
+    const why = await applyset.releaseRun(api, opts.applyset, ns, held, opts.fieldManager);
+    if (why !== undefined) io.stderr(`nixpod: warning: could not release this run's hold on configmap/${opts.applyset} (run ${held.id}: ${why}): another apply --prune of the set is refused until ${new Date(held.until).toISOString()}\n  hint: release it once the cluster answers: ${applyset.releaseCommand(opts.applyset, ns)}\n`);
+  };
   try {
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
     const { results, report } = reporter(opts.output, io);
@@ -92,14 +96,15 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       }
       if (opts.prune) {
         // One apply --prune of a set at a time (see applyset.ts); a dry run changes nothing, so holds nothing.
-        const claim = opts.dryRun === 'none' ? applyset.newRun(opts.timeoutMs + RUN_MARGIN_MS) : undefined;
-        const parent = await applyObject(api, ns, await applyset.claimParent(api, opts.applyset, ns, opts.version, claim), settings, null);
+        const claimed = await applyset.claimParent(api, opts.applyset, ns, opts.version, opts.dryRun === 'none' ? { ttlMs: opts.timeoutMs + RUN_MARGIN_MS, fieldManager: opts.fieldManager } : undefined);
+        run = claimed.run;
+        if (claimed.heldBy) io.stderr(heldWarning(claimed.heldBy, opts.applyset));
+        const parent = await applyObject(api, ns, claimed.parent, settings, null);
         if (parent.error?.kind === 'cancelled') return stoppedBefore(parent.error);
         if (parent.error) {
           report(parentFailure(parent));
           return finish(results, [], f, io);
         }
-        run = claim;
       }
       // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
       prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
@@ -130,7 +135,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
         orphans = await prune.findOrphans(api, ns);
         if (orphans && opts.output === 'text') sayOrphans(orphans, ns, io);
       }
-      if (run) await applyset.releaseRun(api, opts.applyset, ns, opts.version, run, opts.fieldManager);
+      if (run) await release(run);
       run = undefined;
     }
     let outcomes: PodOutcome[] = [];
@@ -146,7 +151,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     return finish(results, outcomes, { ...f, orphans }, io);
   } finally {
     // Stopped, failed or not pruning: the set is let go all the same.
-    if (run) await applyset.releaseRun(api, opts.applyset, ns, opts.version, run, opts.fieldManager);
+    if (run) await release(run);
     api.close();
   }
 }
@@ -154,13 +159,10 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
 /** How long past --timeout a run that died holds its set (see applyset.ts). */
 const RUN_MARGIN_MS = 60_000;
 
-/** The parent's failure, said as the parent's; a 409 is another apply --prune that claimed it between our read and our apply. */
+/** The parent's failure, said as the parent's. */
 function parentFailure(parent: ObjectResult): ObjectResult {
   if (!parent.error) return parent;
   const what = `${parent.kind.toLowerCase()}/${parent.name}`;
-  if (/the object has been modified/.test(parent.error.message)) {
-    return { ...parent, error: { kind: 'other', message: `${what} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, hint: 'wait for it to finish and re-run' } };
-  }
   const message = parent.error.message.startsWith(`${what}: `) ? `${what} (the ApplySet parent): ${parent.error.message.slice(what.length + 2)}` : parent.error.message;
   return { ...parent, error: { ...parent.error, message } };
 }

@@ -6,6 +6,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatError } from '../reporter.js';
 import type { ClusterOptions } from './apply.js';
+import { heldWarning } from './apply-report.js';
 import { checkAndRender, openCluster } from './prepare.js';
 import { lifetime } from '../../cluster/cancel.js';
 
@@ -47,7 +48,10 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
   const conn = api.conn;
   try {
     const id = applyset.applySetId(opts.applyset, conn.namespace);
-    if (opts.prune) await applyset.claimParent(api, opts.applyset, conn.namespace, opts.version);
+    if (opts.prune) {
+      const { heldBy } = await applyset.claimParent(api, opts.applyset, conn.namespace, opts.version);
+      if (heldBy) io.stderr(heldWarning(heldBy, opts.applyset));
+    }
     const objects = rendered.flatMap((s) => s.objects()).map((o) => (opts.prune ? applyset.asMember(o, id) : o));
     const results = await mapLimit(objects, opts.concurrency, (o) => diffObject(api, conn.namespace, o, opts.fieldManager, opts.forceConflicts));
     const errors: Explained[] = [];

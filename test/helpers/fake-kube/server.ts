@@ -58,7 +58,7 @@ export interface RecordedRequest {
  * from a proxy), a reset, latency, or a log stream cut after some lines (a
  * reset, a clean end while the Pod runs, or a stall: no more bytes).
  */
-export type Fault = { match: (r: { method: string; path: string }) => boolean; times: number } & (
+export type Fault = { match: (r: { method: string; path: string; contentType?: string | undefined }) => boolean; times: number } & (
     | { kind: 'status'; status: 429 | 500 | 503; retryAfter?: number | string }
     | { kind: 'reject'; status: 400 | 401 | 403 | 422 | 500; reason: string; message: string }
     | { kind: 'html'; status: number }
@@ -156,7 +156,7 @@ export class FakeKube {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    const fault = this.faults.find((f) => f.times > 0 && f.match({ method: rec.method, path: rec.path }));
+    const fault = this.faults.find((f) => f.times > 0 && f.match({ method: rec.method, path: rec.path, contentType: rec.contentType }));
     let logCut: (Fault & { kind: 'log-cut' }) | undefined;
     if (fault) {
       fault.times--;
