@@ -41,7 +41,7 @@ export function formatDiffs(items: readonly { diff: ObjectDiff; status: DiffStat
 }
 
 /** The totals, on stderr after the diffs: `1 added, 2 changed, 0 pruned, 5 unchanged`. */
-export function formatTotals(statuses: readonly DiffStatus[]): string {
+export function formatTotals(statuses: readonly DiffStatus[], failed = 0): string {
   const n = (s: DiffStatus) => statuses.filter((x) => x === s).length;
-  return `${n('added')} added, ${n('changed')} changed, ${n('pruned')} pruned, ${n('unchanged')} unchanged\n`;
+  return `${n('added')} added, ${n('changed')} changed, ${n('pruned')} pruned, ${n('unchanged')} unchanged${failed > 0 ? `, ${failed} not compared` : ''}\n`;
 }

@@ -60,6 +60,8 @@ describe('explanations', () => {
     const said = errors(r.stderr);
     assert.equal(said.length, 1, r.stderr);
     assert.match(said[0] ?? '', /^nixpod: error: \w+\/\S+: the cluster did not accept the credentials \(401 Unauthorized\) \(and 3 more objects\)$/);
+    // The totals count what could not be compared.
+    assert.match(r.stderr, /^0 added, 0 changed, 0 pruned, 0 unchanged, 4 not compared$/m);
   });
 
   it('apply: a failure of the credentials is said once, at the end, naming the first object and how many more it stopped', async () => {

@@ -61,8 +61,11 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
       else compared.push({ diff: r, status: diffStatus(r, false) });
     }
     if (opts.prune && errors.length === 0) compared.push(...(await diffPrune(api, id, keep, opts, errors)));
+    // Objects that could not be compared are counted in the totals too.
+    const failed = results.filter((r) => 'error' in r).length;
     try {
       const code = compared.length > 0 ? await show(compared, opts, io) : EXIT.ok;
+      if (compared.length > 0 || failed > 0) io.stderr(formatTotals(compared.map((c) => c.status), failed));
       return errors.length > 0 ? EXIT.cluster : code;
     } finally {
       // Said even when the diff program failed: what could not be compared is not lost.
@@ -98,7 +101,7 @@ async function diffPrune(api: Api, id: string, keep: ReadonlySet<string>, opts: 
   return out;
 }
 
-/** The differences, by KUBECTL_EXTERNAL_DIFF or nixpod's own (summary line and coloured hunks per object); totals on stderr. */
+/** The differences, by KUBECTL_EXTERNAL_DIFF or nixpod's own (summary line and coloured hunks per object). */
 async function show(compared: readonly Compared[], opts: DiffCommandOptions, io: CliIo): Promise<number> {
   const external = io.env.KUBECTL_EXTERNAL_DIFF ?? '';
   let code: number;
@@ -109,6 +112,5 @@ async function show(compared: readonly Compared[], opts: DiffCommandOptions, io:
     io.stdout(formatDiffs(compared, useColour(opts.color ?? 'auto', io.env, stdoutIsTerminal())));
     code = compared.some((c) => c.status !== 'unchanged') ? EXIT.problems : EXIT.ok;
   }
-  io.stderr(formatTotals(compared.map((c) => c.status)));
   return code;
 }
