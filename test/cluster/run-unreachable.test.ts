@@ -39,5 +39,13 @@ describe('apply and diff against a cluster that cannot be reached', () => {
     // apply lists what exists first: that list is refused, one error before any object.
     assert.match(apply.stderr, /cannot reach (?:the API server|https:\/\/127\.0\.0\.1:1).*ECONNREFUSED/);
     assert.equal(apply.stderr.split('\n').filter((l) => l.startsWith('nixpod: error:')).length, 1, apply.stderr);
+    // -o json still writes its document: every object, not applied, with why.
+    const json = await runCli(['apply', '--kubeconfig', 'kc', '-o', 'json', '.'], dir);
+    assert.equal(json.code, 3, json.stderr);
+    const doc = JSON.parse(json.stdout) as { items: { action: string; error?: { message: string } }[]; summary: Record<string, number> };
+    assert.equal(doc.items.length, 80);
+    assert.ok(doc.items.every((i) => i.action === 'failed' && /cannot reach https:\/\/127\.0\.0\.1:1/.test(i.error?.message ?? '')), json.stdout.slice(0, 400));
+    assert.deepEqual(doc.summary, { failed: 80 });
+    assert.equal(json.stderr.split('\n').filter((l) => l.startsWith('nixpod: error:')).length, 1, json.stderr);
   });
 });

@@ -3,7 +3,7 @@ import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import { CancelledError, lifetime } from '../../cluster/cancel.js';
 import { explainError, SAME_FOR_ALL, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
-import { UsageError } from '../../core/errors.js';
+import { NixpodError, UsageError } from '../../core/errors.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -109,8 +109,12 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
       prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
     } catch (e) {
-      if (!(e instanceof CancelledError)) throw e;
-      return stoppedBefore(explainError(e, '', api.conn.server));
+      if (e instanceof CancelledError) return stoppedBefore(explainError(e, '', api.conn.server));
+      // -o json still writes its document (every object not applied, with why); the error is said once on stderr too.
+      if (opts.output !== 'json' || !(e instanceof NixpodError) || e.code !== 'cluster') throw e;
+      const error = explainError(e, 'the cluster', api.conn.server);
+      io.stderr(formatError(error.message, error.hint));
+      return stoppedBefore(error);
     }
     // Scripts in parallel (bounded); in each, the ConfigMap (if any: runtime image has none) before the workload that mounts it.
     await mapLimit(rendered, opts.concurrency, async (s) => {
