@@ -186,8 +186,10 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
   const send = { signal: o.signal };
   try {
     // A Job's Pods go with it (the API's default for batch/v1 Jobs is to orphan them).
-    const preconditions = o.uid !== undefined ? { body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: o.uid } }), contentType: 'application/json' } : {};
-    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: kind === 'Pod' ? '0' : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined }, ...preconditions }, send);
+    const options = { gracePeriodSeconds: kind === 'Pod' ? 0 : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined };
+    // With a body, the server reads every option from it (the query's are ignored): all of them go there too.
+    const preconditions = o.uid !== undefined ? { body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', ...options, preconditions: { uid: o.uid } }), contentType: 'application/json' } : {};
+    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: options.gracePeriodSeconds?.toString(), propagationPolicy: options.propagationPolicy }, ...preconditions }, send);
     if (d.status === 404) return undefined;
     if (d.status === 409 && o.uid !== undefined) return { kind: 'foreign', message: `${describe(kind, name)}: another object of that name was made while nixpod replaced it: nixpod leaves it alone`, hint: 'look at who made it (kubectl get -o yaml), then re-run' };
     if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);

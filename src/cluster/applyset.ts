@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { Manifest } from '../core/render/manifests.js';
 import { objectPath } from './apply.js';
+import { cleanupDeadline } from './cancel.js';
 import { explainError, explainResponse, type Explained } from './explain.js';
 import type { Api, ApiResponse } from './http.js';
 import { groupKind, MEMBER_KINDS } from './kinds.js';
@@ -66,20 +67,42 @@ export function requireMembers(keep: ReadonlySet<string>): void {
  * the set (see PruneRun), or is refused. Without (a dry run, diff), another
  * run's hold is only reported (`heldBy`): a preview changes nothing.
  */
-export async function claimParent(api: Api, name: string, namespace: string, version: string, hold?: { ttlMs: number; fieldManager: string }): Promise<Claimed> {
+export async function claimParent(api: Api, name: string, namespace: string, version: string, hold?: Hold): Promise<Claimed> {
   const parent = applySetParent(name, namespace, version);
   const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
   const now = serverNow(r);
-  if (r.status === 404) return hold ? createHeld(api, parent, newRun(hold.ttlMs, now), hold.fieldManager) : { parent };
-  const live = parentMeta(r, name, namespace);
-  refuseForeignParent(live, name, namespace);
-  const held = runOf(live);
-  const heldBy = held && held.until > now ? held : undefined;
-  if (!hold) return { parent: withVersion(parent, live), heldBy };
+  const live = r.status === 404 ? undefined : parentMeta(r, name, namespace);
+  if (live) refuseForeignParent(live, name, namespace);
+  const held = live && runOf(live);
+  // A hold beyond the longest --timeout there is was not written by a run: it holds nothing.
+  const heldBy = held && held.until > now && held.until <= now + MAX_HOLD_MS ? held : undefined;
+  if (!hold) return { parent: live ? withVersion(parent, live) : parent, heldBy };
   if (heldBy) throw heldError(heldBy, name, namespace);
   const run = newRun(hold.ttlMs, now);
-  return { parent: withVersion(parent, await patchRun(api, name, namespace, live, runText(run), hold.fieldManager)), run };
+  // Said before the write is sent: whatever happens to it (a lost answer, a cancel), the caller lets this run's hold go.
+  hold.started(run);
+  const meta = parent.metadata as { annotations: Record<string, string> };
+  const sent = live
+    ? await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager: hold.fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify({ metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: runText(run) } } }) })
+    : await api.send({ method: 'POST', path: objectPath('ConfigMap', namespace), query: { fieldManager: hold.fieldManager }, contentType: 'application/json', body: JSON.stringify({ ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } }) });
+  if (sent.status !== 409) return { parent: withVersion(parent, written(sent, name, namespace)), run };
+  // A 409 is another run's write, or this one's own sent again after its answer was lost: the parent tells which.
+  const again = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
+  const now2 = again.status === 404 ? undefined : parentMeta(again, name, namespace);
+  if (now2 && runOf(now2)?.id === run.id) return { parent: withVersion(parent, now2), run };
+  throw sameMoment(name);
 }
+
+/** What an apply --prune that changes the cluster holds the set with (see PruneRun). */
+export interface Hold {
+  ttlMs: number;
+  fieldManager: string;
+  /** Called with the run before its hold is written: from then on, the caller lets it go at the end, whatever happened. */
+  started: (run: PruneRun) => void;
+}
+
+/** The longest --timeout (596 h) and a minute: a later `until` was not written by a run. */
+const MAX_HOLD_MS = (596 * 3600 + 60) * 1000;
 
 export interface Claimed {
   parent: Manifest;
@@ -148,23 +171,6 @@ function parentMeta(r: ApiResponse, name: string, namespace: string): LiveMeta {
   return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
 }
 
-/** No parent yet: create it holding the set (a 409: another run created it first). */
-async function createHeld(api: Api, parent: Manifest, run: PruneRun, fieldManager: string): Promise<Claimed> {
-  const meta = parent.metadata as { name: string; namespace: string; annotations: Record<string, string> };
-  const held = { ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } };
-  const r = await api.send({ method: 'POST', path: objectPath('ConfigMap', meta.namespace), query: { fieldManager }, contentType: 'application/json', body: JSON.stringify(held) });
-  if (r.status === 409) throw sameMoment(meta.name);
-  return { parent: withVersion(parent, written(r, meta.name, meta.namespace)), run };
-}
-
-/** The run annotation set (or removed: null) by a merge patch that holds only if the parent is still as read. */
-async function patchRun(api: Api, name: string, namespace: string, live: LiveMeta, value: string | null, fieldManager: string, signal?: AbortSignal): Promise<LiveMeta> {
-  const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: value } } };
-  const r = await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
-  if (r.status === 409) throw sameMoment(name);
-  return written(r, name, namespace);
-}
-
 function written(r: ApiResponse, name: string, namespace: string): LiveMeta {
   if (r.status !== 200 && r.status !== 201) {
     const e = explainResponse(r, `configmap/${name} (the ApplySet parent)`, namespace);
@@ -187,21 +193,27 @@ export async function stillHeld(api: Api, name: string, namespace: string, run: 
 }
 
 /**
- * Take this run's id out of the parent, if it is still there (a merge patch
- * with the resourceVersion read). On its own deadline: the command's signal
- * may be what ended it. Returns why it could not, or undefined.
+ * Take this run's id out of the parent, if it is still there: a merge patch
+ * with the resourceVersion read (read again after a 409: the patch may have
+ * been this one's own, sent again after its answer was lost). On a deadline
+ * of its own: the command's signal may be what ended the run. Returns why it
+ * could not, or undefined.
  */
 export async function releaseRun(api: Api, name: string, namespace: string, run: PruneRun, fieldManager: string): Promise<string | undefined> {
-  const signal = AbortSignal.timeout(RELEASE_MS);
+  const signal = cleanupDeadline(RELEASE_MS);
   try {
-    const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
-    if (r.status === 404) return undefined;
-    const live = parentMeta(r, name, namespace);
-    if (runOf(live)?.id !== run.id) return undefined;
-    await patchRun(api, name, namespace, live, null, fieldManager, signal);
-    return undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
+      if (r.status === 404) return undefined;
+      const live = parentMeta(r, name, namespace);
+      if (runOf(live)?.id !== run.id) return undefined;
+      const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: null } } };
+      const p = await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
+      if (p.status !== 409) return p.status === 200 ? undefined : explainResponse(p, `configmap/${name}`, namespace).message;
+    }
+    return 'the parent kept changing';
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return e instanceof NixpodError ? e.message : explainError(e, `configmap/${name}`, api.conn.server).message;
   }
 }
 

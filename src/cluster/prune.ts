@@ -10,7 +10,7 @@ const MANAGED = 'app.kubernetes.io/managed-by=nixpod';
 
 interface Item {
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] };
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] };
   spec?: unknown;
   status?: { phase?: string; conditions?: { type?: string; status?: string }[] };
 }
@@ -18,6 +18,12 @@ interface Item {
 export interface Ref {
   kind: string;
   name: string;
+}
+
+/** A prune candidate as listed: deleted only if it is still that object, unchanged (see deleteMember). */
+interface Listed extends Ref {
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
 }
 
 /** A list that failed: its answer goes with it, to be explained in the caller's terms. */
@@ -40,15 +46,15 @@ const controlledBy = (i: Item): Ref | undefined => {
 };
 
 /** The members of the set that this apply did not produce: what --prune deletes (before the safety check). */
-export async function pruneCandidates(api: Api, namespace: string, id: string, keep: ReadonlySet<string>): Promise<Ref[]> {
+export async function pruneCandidates(api: Api, namespace: string, id: string, keep: ReadonlySet<string>): Promise<Listed[]> {
   requireMembers(keep);
-  const out: Ref[] = [];
+  const out: Listed[] = [];
   for (const kind of MEMBER_KINDS) {
     for (const item of await list(api, kind, namespace, `${PART_OF}=${id}`)) {
       const m = item.metadata ?? {};
       // Belt and braces: the server filtered by label and namespace already.
       if (m.labels?.[PART_OF] !== id || (m.namespace !== undefined && m.namespace !== namespace) || !m.name || controlledBy(item)) continue;
-      if (!keep.has(`${kind}/${m.name}`)) out.push({ kind, name: m.name });
+      if (!keep.has(`${kind}/${m.name}`)) out.push({ kind, name: m.name, uid: m.uid, resourceVersion: m.resourceVersion });
     }
   }
   return out;
@@ -89,7 +95,7 @@ export async function configMapUsers(api: Api, namespace: string, deleting: read
  */
 export async function prune(api: Api, namespace: string, id: string, keep: ReadonlySet<string>, dryRun: DryRun): Promise<ObjectResult[]> {
   requireMembers(keep);
-  let candidates: Ref[];
+  let candidates: Listed[];
   let users: Map<string, string[]>;
   try {
     candidates = await pruneCandidates(api, namespace, id, keep);
@@ -109,10 +115,24 @@ export async function prune(api: Api, namespace: string, id: string, keep: Reado
   return results;
 }
 
-async function deleteMember(api: Api, namespace: string, c: Ref, dryRun: DryRun, base: Omit<ObjectResult, 'action'>): Promise<ObjectResult> {
+/**
+ * Delete a candidate only if it is still the object listed, unchanged (its
+ * uid and resourceVersion as preconditions): one that an apply of another set
+ * took over meanwhile (the same script in two sets: names are the content's)
+ * is kept, and said as such.
+ */
+async function deleteMember(api: Api, namespace: string, c: Listed, dryRun: DryRun, base: Omit<ObjectResult, 'action'>): Promise<ObjectResult> {
   try {
+    const preconditions = c.uid !== undefined ? { uid: c.uid, ...(c.resourceVersion !== undefined ? { resourceVersion: c.resourceVersion } : {}) } : undefined;
     // Background: a Job's or CronJob's own Jobs and Pods go with it.
-    const r = await api.send({ method: 'DELETE', path: objectPath(c.kind, namespace, c.name), query: { dryRun: dryRun === 'server' ? 'All' : undefined, propagationPolicy: 'Background' } });
+    const r = await api.send({
+      method: 'DELETE',
+      path: objectPath(c.kind, namespace, c.name),
+      query: { dryRun: dryRun === 'server' ? 'All' : undefined, propagationPolicy: 'Background' },
+      // With a body, the server reads every option from it (the query's are ignored): all of them go there too.
+      ...(preconditions ? { contentType: 'application/json', body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(dryRun === 'server' ? { dryRun: ['All'] } : {}), preconditions }) } : {}),
+    });
+    if (r.status === 409 && preconditions) return { ...base, action: 'kept', note: 'changed since it was listed (applied again meanwhile, maybe by another set): not pruned' };
     return r.status === 200 || r.status === 202 || r.status === 404 ? { ...base, action: 'deleted' } : { ...base, action: 'failed', error: explainResponse(r, describe(c.kind, c.name), namespace) };
   } catch (e) {
     return { ...base, action: 'failed', error: explainError(e, describe(c.kind, c.name), api.conn.server) };

@@ -145,6 +145,38 @@ describe('nixpod apply', () => {
     assert.ok(fake.requests.filter((x) => x.method === 'DELETE').every((x) => x.path.startsWith('/api/v1/namespaces/default/')));
   });
 
+  it('--prune deletes a member only if it is still the object listed: one applied again meanwhile (by another set) is kept, and said', async () => {
+    writeFileSync(join(dir, 'kc'), fake.kubeconfig('admin', 'moved'));
+    const applyIn = (...args: string[]) => runCli(['apply', '--kubeconfig', 'kc', '--create-namespace', ...args], dir, { HOME: dir });
+    assert.equal((await applyIn('--prune', 'a.sh', 'b.sh')).code, 0);
+    let moved = '';
+    // Between this prune's list and its delete, another set's apply takes b's Pod over (the same script: the same name).
+    fake.faults.push({
+      match: (x) => {
+        const m = /\/namespaces\/moved\/pods\/(b-sh-\S+)$/.exec(x.path);
+        if (x.method === 'DELETE' && m && moved === '') {
+          moved = m[1] as string;
+          const live = fake.get('pods', 'moved', moved) as { metadata: { labels: Record<string, string> }; spec: unknown };
+          fake.applyAs('nixpod', 'pods', 'moved', { apiVersion: 'v1', kind: 'Pod', metadata: { name: moved, labels: { ...live.metadata.labels, 'applyset.kubernetes.io/part-of': 'applyset-other-v1' } }, spec: live.spec });
+        }
+        return false;
+      },
+      times: 1,
+      kind: 'reset',
+    });
+    const r = await applyIn('--prune', 'a.sh');
+    fake.faults.length = 0;
+    assert.equal(r.code, 0, r.stderr);
+    assert.notEqual(moved, '');
+    assert.match(r.stdout, new RegExp(`^pod/${moved} kept: changed since it was listed \\(applied again meanwhile, maybe by another set\\): not pruned$`, 'm'));
+    assert.ok(fake.get('pods', 'moved', moved), 'the Pod another set took over is still there');
+    assert.match(r.stderr, /1 not pruned: changed since listed/);
+    // Dry runs delete nothing, whatever they are asked (the body's options are the ones the server reads).
+    const dry = await applyIn('--prune', '--dry-run=server', 'a.sh');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.ok(fake.get('pods', 'moved', moved));
+  });
+
   it('--wait --logs streams each Pod log with its script name, and says why a Pod failed (exit 1)', async () => {
     writeFileSync(join(dir, 'fails.sh'), script('#! nix-shell -i bash -p jq', 'exit 2\n'));
     const ok = await apply('--logs', 'a.sh');

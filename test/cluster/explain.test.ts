@@ -96,11 +96,43 @@ describe('explanations', () => {
     fake.faults.push({ match: (x) => x.method === 'PATCH' && /\/configmaps\/nixpod$/.test(x.path) && x.contentType === 'application/merge-patch+json' && ++merges > 1, times: 100, kind: 'status', status: 500 });
     const r = await cli('apply', '--prune', 'a.sh');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /nixpod: warning: could not release this run's hold on configmap\/nixpod \(run [0-9a-f]+: .*\): another apply --prune of the set is refused until \S+\n {2}hint: release it once the cluster answers: kubectl annotate -n default configmap\/nixpod nixpod\.dev\/prune-run-\n/);
+    assert.match(r.stderr, /nixpod: warning: could not release this run's hold on configmap\/nixpod \(run [0-9a-f]+: .*\): another apply --prune of the set is refused until \S+\n {2}hint: release it \(it takes the right to patch it\): kubectl annotate -n default configmap\/nixpod nixpod\.dev\/prune-run-\n/);
     fake.faults.length = 0;
     const again = await cli('apply', '--prune', 'a.sh');
     assert.equal(again.code, 3);
     assert.match(again.stderr, /another nixpod apply --prune of this set is running/);
+  });
+
+  it('apply --prune: an answer lost after the hold was written (or let go) is not taken for another run, and no hold is left', async () => {
+    writeFileSync(kc, fake.kubeconfig('admin', 'lost'));
+    const parent = () => fake.get('configmaps', 'lost', 'nixpod') as { metadata: { annotations: Record<string, string> } } | undefined;
+    // The set's first --prune: the parent's creation is done, its answer lost; the retry finds it made (by this run).
+    fake.faults.push({ match: (x) => x.method === 'POST' && x.path === '/api/v1/namespaces/lost/configmaps', times: 1, kind: 'lose-answer' });
+    const first = await cli('apply', '--prune', '--create-namespace', 'a.sh');
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(parent()?.metadata.annotations['nixpod.dev/prune-run'], undefined);
+    // The parent there: the claim's merge patch, then the release's, each done with its answer lost.
+    for (const nth of [1, 2]) {
+      let merges = 0;
+      fake.faults.push({ match: (x) => x.method === 'PATCH' && x.path.endsWith('/configmaps/nixpod') && x.contentType === 'application/merge-patch+json' && ++merges === nth, times: 1, kind: 'lose-answer' });
+      const r = await cli('apply', '--prune', 'a.sh');
+      fake.faults.length = 0;
+      assert.equal(r.code, 0, `${nth}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /another nixpod apply|could not release/);
+      assert.equal(parent()?.metadata.annotations['nixpod.dev/prune-run'], undefined);
+    }
+  });
+
+  it('apply --prune: stopped while the hold is being written, it says the hold may still land, and how to release it', async () => {
+    writeFileSync(kc, fake.kubeconfig('admin', 'inflight'));
+    assert.equal((await cli('apply', '--prune', '--create-namespace', 'a.sh')).code, 0);
+    fake.faults.push({ match: (x) => x.method === 'PATCH' && x.path.endsWith('/configmaps/nixpod') && x.contentType === 'application/merge-patch+json', times: 1, kind: 'latency', ms: 2500 });
+    const r = await cli('apply', '--prune', '--timeout', '1s', 'a.sh');
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /nixpod: warning: stopped while this run's hold on configmap\/nixpod was being written \(run ([0-9a-f]+)\): if the server still writes it, the set stays held until \S+\n {2}hint: if another apply --prune is refused with run \1, release it: kubectl annotate -n inflight configmap\/nixpod nixpod\.dev\/prune-run-\n/);
+    assert.match(r.stderr, /^2 not applied$/m);
+    // (This fake drops a request its client gave up on; a real server may still do it, hence the warning.)
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   });
 
   it('diff --timeout: a server that stops answering ends the diff at the timeout, said once, exit 3', async () => {

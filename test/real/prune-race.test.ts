@@ -64,10 +64,15 @@ describe('real kube-apiserver: one apply --prune of a set at a time', { skip: ku
     kubectlOk(k.kubeconfig, ['annotate', '-n', ns, 'configmap/nixpod', `${RUN}-`]);
     const released = await nixpod(ns, 'apply', '--prune', '.');
     assert.equal(released.code, 0, released.stderr);
-    // A hold that lapsed an hour ago, or a value that names no hold, whoever wrote it: taken over (no field-manager conflict), and let go at the end.
-    for (const value of [`abc123 until ${new Date(Date.now() - 3_600_000).toISOString()}`, 'garbage']) {
+    // A hold that lapsed an hour ago, a value that names no hold, or one beyond the longest --timeout, whoever wrote it: taken over (no field-manager conflict), and let go at the end.
+    const holds: [string, string][] = [
+      [`abc123 until ${new Date(Date.now() - 3_600_000).toISOString()}`, 'bye.sh'],
+      ['garbage', '.'],
+      ['abc123 until 2099-01-01T00:00:00Z', '.'],
+    ];
+    for (const [value, what] of holds) {
       kubectlOk(k.kubeconfig, ['annotate', '--overwrite', '-n', ns, 'configmap/nixpod', `${RUN}=${value}`]);
-      const taken = await nixpod(ns, 'apply', '--prune', value === 'garbage' ? '.' : 'bye.sh');
+      const taken = await nixpod(ns, 'apply', '--prune', what);
       assert.equal(taken.code, 0, taken.stderr);
       assert.equal(parent(ns).annotations?.[RUN], undefined);
     }

@@ -72,7 +72,10 @@ export function summary(results: readonly ObjectResult[]): Record<string, number
 /** `2 created, 1 deleted, 1 configmap kept: still mounted by job/x (running)`. */
 function summaryLine(results: readonly ObjectResult[], dryRun: DryRun): string {
   const parts = Object.entries(summary(results)).filter(([k, n]) => n > 0 && k !== 'kept').map(([k, n]) => `${n} ${k}`);
-  const kept = results.filter((r) => r.action === 'kept');
+  const mounted = (r: ObjectResult): boolean => r.note?.startsWith('still mounted by ') === true;
+  const kept = results.filter((r) => r.action === 'kept' && mounted(r));
+  const changed = results.filter((r) => r.action === 'kept' && !mounted(r)).length;
+  if (changed > 0) parts.push(`${changed} not pruned: changed since listed (applied again meanwhile, maybe by another set)`);
   if (kept.length > 0) {
     const users = [...new Set(kept.map((r) => (r.note ?? '').replace(/^still mounted by /, '')))].join(', ');
     parts.push(`${kept.length} configmap${kept.length === 1 ? '' : 's'} kept: still mounted by ${users} (a later --prune deletes ${kept.length === 1 ? 'it' : 'them'} once done)`);

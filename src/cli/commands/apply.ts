@@ -1,5 +1,6 @@
 import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
+import type { PruneRun } from '../../cluster/applyset.js';
 import { CancelledError, lifetime } from '../../cluster/cancel.js';
 import { explainError, SAME_FOR_ALL, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
@@ -70,11 +71,15 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const api = await openCluster(opts, io, life);
   const f = { output: opts.output, dryRun: opts.dryRun };
   const ns = api.conn.namespace;
-  // This run's hold on its ApplySet, while it has one (see applyset.ts).
-  let run: import('../../cluster/applyset.js').PruneRun | undefined;
-  const release = async (held: import('../../cluster/applyset.js').PruneRun): Promise<void> => {
+  // This run's hold on its ApplySet, from the moment its write is sent (see applyset.ts).
+  let run: PruneRun | undefined;
+  const release = async (held: PruneRun): Promise<void> => {
+    const left = (why: string) => `nixpod: warning: could not release this run's hold on configmap/${opts.applyset} (run ${held.id}${why}): another apply --prune of the set is refused until ${new Date(held.until).toISOString()}\n  hint: release it (it takes the right to patch it): ${applyset.releaseCommand(opts.applyset, ns)}\n`;
+    // A second Ctrl-C while the hold is let go still says it may be left.
+    io.lastWords?.(left(': stopped while releasing it'));
     const why = await applyset.releaseRun(api, opts.applyset, ns, held, opts.fieldManager);
-    if (why !== undefined) io.stderr(`nixpod: warning: could not release this run's hold on configmap/${opts.applyset} (run ${held.id}: ${why}): another apply --prune of the set is refused until ${new Date(held.until).toISOString()}\n  hint: release it once the cluster answers: ${applyset.releaseCommand(opts.applyset, ns)}\n`);
+    io.lastWords?.(undefined);
+    if (why !== undefined) io.stderr(left(`: ${why}`));
   };
   try {
     const settings = { fieldManager: opts.fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, createNamespace: opts.createNamespace, concurrency: opts.concurrency, replace: opts.replace };
@@ -87,6 +92,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     const id = applyset.applySetId(opts.applyset, ns);
     const member = (o: Manifest) => (opts.prune ? applyset.asMember(o, id) : o);
     let prior: Awaited<ReturnType<typeof priorVersions>>;
+    let holdSettled = false;
     try {
       if (opts.createNamespace) {
         const r = await ensureNamespace(api, ns, settings);
@@ -96,8 +102,9 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       }
       if (opts.prune) {
         // One apply --prune of a set at a time (see applyset.ts); a dry run changes nothing, so holds nothing.
-        const claimed = await applyset.claimParent(api, opts.applyset, ns, opts.version, opts.dryRun === 'none' ? { ttlMs: opts.timeoutMs + RUN_MARGIN_MS, fieldManager: opts.fieldManager } : undefined);
-        run = claimed.run;
+        const hold = { ttlMs: opts.timeoutMs + RUN_MARGIN_MS, fieldManager: opts.fieldManager, started: (r: PruneRun) => void (run = r) };
+        const claimed = await applyset.claimParent(api, opts.applyset, ns, opts.version, opts.dryRun === 'none' ? hold : undefined);
+        holdSettled = true;
         if (claimed.heldBy) io.stderr(heldWarning(claimed.heldBy, opts.applyset));
         const parent = await applyObject(api, ns, claimed.parent, settings, null);
         if (parent.error?.kind === 'cancelled') return stoppedBefore(parent.error);
@@ -109,7 +116,11 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
       // What exists already, to tell created / configured / unchanged (a missing namespace lists nothing).
       prior = opts.dryRun === 'client' ? undefined : await priorVersions(api, ns, [...new Set(all.map((o) => String(o.kind)))], opts.fieldManager);
     } catch (e) {
-      if (e instanceof CancelledError) return stoppedBefore(explainError(e, '', api.conn.server));
+      if (e instanceof CancelledError) {
+        // Stopped with the hold's write in flight: the server may still do it after the release has looked.
+        if (run && !holdSettled) io.stderr(`nixpod: warning: stopped while this run's hold on configmap/${opts.applyset} was being written (run ${run.id}): if the server still writes it, the set stays held until ${new Date(run.until).toISOString()}\n  hint: if another apply --prune is refused with run ${run.id}, release it: ${applyset.releaseCommand(opts.applyset, ns)}\n`);
+        return stoppedBefore(explainError(e, '', api.conn.server));
+      }
       // -o json still writes its document (every object not applied, with why); the error is said once on stderr too.
       if (opts.output !== 'json' || !(e instanceof NixpodError) || e.code !== 'cluster') throw e;
       const error = explainError(e, 'the cluster', api.conn.server);

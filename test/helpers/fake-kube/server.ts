@@ -63,6 +63,8 @@ export type Fault = { match: (r: { method: string; path: string; contentType?: s
     | { kind: 'reject'; status: 400 | 401 | 403 | 422 | 500; reason: string; message: string }
     | { kind: 'html'; status: number }
     | { kind: 'reset' }
+    /** The request is done, then its answer lost (the connection dropped): the client cannot tell it from a reset. */
+    | { kind: 'lose-answer' }
     | { kind: 'latency'; ms: number }
     | { kind: 'log-cut'; afterLines: number; how: 'reset' | 'end' | 'stall' }
   );
@@ -151,6 +153,7 @@ export class FakeKube {
     const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'], user: undefined, status: 0, body: '', at: Date.now() };
     this.requests.push(rec);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      if (loseAnswer) return void req.socket.destroy();
       rec.status = status;
       rec.doneAt = Date.now();
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -158,6 +161,7 @@ export class FakeKube {
     };
     const fault = this.faults.find((f) => f.times > 0 && f.match({ method: rec.method, path: rec.path, contentType: rec.contentType }));
     let logCut: (Fault & { kind: 'log-cut' }) | undefined;
+    let loseAnswer = false;
     if (fault) {
       fault.times--;
       if (fault.kind === 'reset') return void req.socket.destroy();
@@ -168,6 +172,7 @@ export class FakeKube {
         return void res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n');
       }
       if (fault.kind === 'log-cut') logCut = fault;
+      else if (fault.kind === 'lose-answer') loseAnswer = true;
       else if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
       else return send(fault.status, status(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', fault.status === 429 ? 'the server has received too many requests and has asked us to try again later' : 'an error on the server ("injected") has prevented the request from succeeding'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
     }
@@ -219,7 +224,18 @@ export class FakeKube {
     const dryRun = rec.query.dryRun === 'All';
     const manager = rec.query.fieldManager ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0] ?? 'unknown';
     if (verb === 'get') return ok(this.mustGet(resource, ns, name as string));
-    if (verb === 'delete') return this.remove(resource, ns, name as string);
+    if (verb === 'delete') {
+      // As the real server: DeleteOptions from the body when there is one (then the query's are not read), else from the query.
+      const o = (body.trim() !== '' ? parseBody(body, rec.contentType) : { dryRun: rec.query.dryRun === 'All' ? ['All'] : undefined }) as { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } };
+      const cur = this.mustGet(resource, ns, name as string);
+      const meta = cur.metadata as { uid?: string; resourceVersion?: string };
+      for (const k of ['uid', 'resourceVersion'] as const) {
+        const want = o.preconditions?.[k];
+        if (want !== undefined && want !== meta[k]) throw new ApiError(409, status(409, 'Conflict', `Precondition failed: ${k === 'uid' ? 'UID' : 'ResourceVersion'} in precondition: ${want}, ${k === 'uid' ? 'UID' : 'ResourceVersion'} in object meta: ${meta[k] ?? ''}`, { name, kind: resource }));
+      }
+      if (o.dryRun?.includes('All')) return ok(cur);
+      return this.remove(resource, ns, name as string);
+    }
     const doc = parseBody(body, rec.contentType);
     if (verb === 'create') return this.create(resource, ns, doc, manager, dryRun);
     if (verb === 'update') return this.replace(resource, ns, name as string, doc, manager, dryRun);
