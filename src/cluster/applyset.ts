@@ -1,10 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { NixpodError, UsageError } from '../core/errors.js';
 import type { Manifest } from '../core/render/manifests.js';
-import { objectPath } from './apply.js';
-import { cleanupDeadline } from './cancel.js';
-import { explainError, explainResponse, type Explained } from './explain.js';
-import type { Api, ApiResponse } from './http.js';
+import type { Api } from './http.js';
+import { heldError, liveHold, newRun, readParent, writeHold, type Hold, type LiveMeta, type PruneRun } from './prune-hold.js';
 import { groupKind, MEMBER_KINDS } from './kinds.js';
 
 /**
@@ -64,45 +62,23 @@ export function requireMembers(keep: ReadonlySet<string>): void {
  * precondition, so that a parent changed meanwhile is not taken over either.
  *
  * With `hold` (an apply --prune that changes the cluster), the run also takes
- * the set (see PruneRun), or is refused. Without (a dry run, diff), another
+ * the set (see prune-hold.ts), or is refused. Without (a dry run, diff), another
  * run's hold is only reported (`heldBy`): a preview changes nothing.
  */
 export async function claimParent(api: Api, name: string, namespace: string, version: string, hold?: Hold): Promise<Claimed> {
   const parent = applySetParent(name, namespace, version);
-  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-  const now = serverNow(r);
-  const live = r.status === 404 ? undefined : parentMeta(r, name, namespace);
+  const { live, now } = await readParent(api, name, namespace);
   if (live) refuseForeignParent(live, name, namespace);
-  const held = live && runOf(live);
-  // A hold beyond the longest --timeout there is was not written by a run: it holds nothing.
-  const heldBy = held && held.until > now && held.until <= now + MAX_HOLD_MS ? held : undefined;
+  const heldBy = live && liveHold(live, now);
   if (!hold) return { parent: live ? withVersion(parent, live) : parent, heldBy };
   if (heldBy) throw heldError(heldBy, name, namespace);
   const run = newRun(hold.ttlMs, now);
   // Said before the write is sent: whatever happens to it (a lost answer, a cancel), the caller lets this run's hold go.
   hold.started(run);
-  const meta = parent.metadata as { annotations: Record<string, string> };
-  const sent = live
-    ? await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager: hold.fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify({ metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: runText(run) } } }) })
-    : await api.send({ method: 'POST', path: objectPath('ConfigMap', namespace), query: { fieldManager: hold.fieldManager }, contentType: 'application/json', body: JSON.stringify({ ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } }) });
-  if (sent.status !== 409) return { parent: withVersion(parent, written(sent, name, namespace)), run };
-  // A 409 is another run's write, or this one's own sent again after its answer was lost: the parent tells which.
-  const again = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-  const now2 = again.status === 404 ? undefined : parentMeta(again, name, namespace);
-  if (now2 && runOf(now2)?.id === run.id) return { parent: withVersion(parent, now2), run };
-  throw sameMoment(name);
+  return { parent: withVersion(parent, await writeHold(api, parent, live, run, hold.fieldManager)), run };
 }
 
-/** What an apply --prune that changes the cluster holds the set with (see PruneRun). */
-export interface Hold {
-  ttlMs: number;
-  fieldManager: string;
-  /** Called with the run before its hold is written: from then on, the caller lets it go at the end, whatever happened. */
-  started: (run: PruneRun) => void;
-}
-
-/** The longest --timeout (596 h) and a minute: a later `until` was not written by a run. */
-const MAX_HOLD_MS = (596 * 3600 + 60) * 1000;
+const withVersion = (parent: Manifest, live: LiveMeta): Manifest => (live.resourceVersion === undefined ? parent : ({ ...parent, metadata: { ...(parent.metadata as object), resourceVersion: live.resourceVersion } } as Manifest));
 
 export interface Claimed {
   parent: Manifest;
@@ -110,119 +86,6 @@ export interface Claimed {
   run?: PruneRun;
   /** Another run's live hold, when this one took none (a preview). */
   heldBy?: PruneRun | undefined;
-}
-
-/**
- * One `apply --prune` of a set at a time. Two at once would each prune what
- * the other just applied (each sees the other's objects as no longer in the
- * set), and both would succeed. So a run writes its id into the parent before
- * it applies anything: by a merge patch carrying the resourceVersion it read,
- * or by creating the parent when there is none (of two runs that read the
- * same parent, or found none, one gets a 409 and is refused). It checks
- * before pruning that the parent still names it, and takes its id out again
- * when done. A run that died (SIGKILL, a lost machine) holds the set until
- * its `until` has passed: its --timeout, and a minute. Times are the API
- * server's (its Date header), not the machines' own clocks.
- */
-export interface PruneRun {
-  id: string;
-  /** Epoch ms: after it, another run may take the set over. */
-  until: number;
-}
-
-export const RUN_ANNOTATION = 'nixpod.dev/prune-run';
-
-export const newRun = (ttlMs: number, now = Date.now()): PruneRun => ({ id: randomBytes(6).toString('hex'), until: now + ttlMs });
-
-/** The annotation's value: `<id> until <ISO time>`. */
-const runText = (run: PruneRun): string => `${run.id} until ${new Date(run.until).toISOString()}`;
-
-/** The hold an annotation names; one that does not parse (written by hand) holds nothing and is overwritten. */
-function runOf(live: LiveMeta): PruneRun | undefined {
-  const m = /^([0-9a-f]+) until (\S+)$/.exec(live.annotations?.[RUN_ANNOTATION] ?? '');
-  const until = m ? Date.parse(m[2] as string) : NaN;
-  return m && !Number.isNaN(until) ? { id: m[1] as string, until } : undefined;
-}
-
-/** The API server's clock: holds are compared with it, not with each machine's own. */
-function serverNow(r: ApiResponse): number {
-  const t = Date.parse(r.headers.date ?? '');
-  return Number.isNaN(t) ? Date.now() : t;
-}
-
-const withVersion = (parent: Manifest, live: LiveMeta): Manifest => (live.resourceVersion === undefined ? parent : ({ ...parent, metadata: { ...(parent.metadata as object), resourceVersion: live.resourceVersion } } as Manifest));
-
-function heldError(held: PruneRun, name: string, namespace: string): NixpodError {
-  return new NixpodError('cluster', `another nixpod apply --prune of this set is running (run ${held.id}, in configmap/${name}, the ApplySet parent, until ${new Date(held.until).toISOString()}): nothing was applied`, `wait for it to finish and re-run; if it died, its hold lapses at that time, or release it now: ${releaseCommand(name, namespace)}`);
-}
-
-/** A 409 on taking the hold: another run read the same parent (or found none) at the same moment. */
-function sameMoment(name: string): NixpodError {
-  return new NixpodError('cluster', `configmap/${name} (the ApplySet parent): another nixpod apply --prune of this set started at the same moment: nothing was applied`, 'wait for it to finish and re-run');
-}
-
-export const releaseCommand = (name: string, namespace: string): string => `kubectl annotate -n ${namespace} configmap/${name} ${RUN_ANNOTATION}-`;
-
-function parentMeta(r: ApiResponse, name: string, namespace: string): LiveMeta {
-  if (r.status !== 200) {
-    const e = explainResponse(r, `configmap/${name} (the ApplySet parent): cannot read it`, namespace);
-    throw new NixpodError('cluster', e.message, e.hint);
-  }
-  return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
-}
-
-function written(r: ApiResponse, name: string, namespace: string): LiveMeta {
-  if (r.status !== 200 && r.status !== 201) {
-    const e = explainResponse(r, `configmap/${name} (the ApplySet parent)`, namespace);
-    throw new NixpodError('cluster', e.message, e.hint);
-  }
-  return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
-}
-
-/** Before pruning: why this run may not prune (another run took the set over, or the parent cannot be read), or undefined. */
-export async function stillHeld(api: Api, name: string, namespace: string, run: PruneRun): Promise<Explained | undefined> {
-  try {
-    const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-    const held = r.status === 404 ? undefined : runOf(parentMeta(r, name, namespace));
-    if (held?.id === run.id) return undefined;
-    const by = held ? `another nixpod apply --prune of this set (run ${held.id}) took it over` : 'it no longer names this run';
-    return { kind: 'other', message: `not pruning: configmap/${name} (the ApplySet parent) changed while this run applied: ${by}`, hint: 'the objects this run applied stay, but another run may prune them: re-run the same command once no other apply --prune of the set runs' };
-  } catch (e) {
-    return e instanceof NixpodError ? { kind: 'other', message: e.message, hint: e.hint ?? '' } : explainError(e, `configmap/${name} (the ApplySet parent)`, api.conn.server);
-  }
-}
-
-/**
- * Take this run's id out of the parent, if it is still there: a merge patch
- * with the resourceVersion read (read again after a 409: the patch may have
- * been this one's own, sent again after its answer was lost). On a deadline
- * of its own: the command's signal may be what ended the run. Returns why it
- * could not, or undefined.
- */
-export async function releaseRun(api: Api, name: string, namespace: string, run: PruneRun, fieldManager: string): Promise<string | undefined> {
-  const signal = cleanupDeadline(RELEASE_MS);
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
-      if (r.status === 404) return undefined;
-      const live = parentMeta(r, name, namespace);
-      if (runOf(live)?.id !== run.id) return undefined;
-      const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: null } } };
-      const p = await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
-      if (p.status !== 409) return p.status === 200 ? undefined : explainResponse(p, `configmap/${name}`, namespace).message;
-    }
-    return 'the parent kept changing';
-  } catch (e) {
-    return e instanceof NixpodError ? e.message : explainError(e, `configmap/${name}`, api.conn.server).message;
-  }
-}
-
-const RELEASE_MS = 10_000;
-
-interface LiveMeta {
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
 }
 
 function refuseForeignParent(live: LiveMeta, name: string, namespace: string): void {

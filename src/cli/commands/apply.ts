@@ -1,6 +1,6 @@
 import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
-import type { PruneRun } from '../../cluster/applyset.js';
+import type { PruneRun } from '../../cluster/prune-hold.js';
 import { CancelledError, lifetime } from '../../cluster/cancel.js';
 import { explainError, SAME_FOR_ALL, SAID_ONCE, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
@@ -56,12 +56,13 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   const rendered = await checkAndRender({ paths: opts.paths, namespace: opts.namespace ?? null, image: opts.image, kind: opts.kind, runtime: opts.runtime, templates: opts.templates, config: opts.config, quiet: opts.quiet, nixVersion: opts.nixVersion }, io);
   if (!rendered) return EXIT.problems;
   // The cluster code only now (client-node, ~0.8 s to load, only for credential plugins: see cluster/config.ts).
-  const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune] = await Promise.all([
+  const [{ applyObject, ensureNamespace, mapLimit, priorVersions }, applyset, kinds, { waitForWork }, prune, holds] = await Promise.all([
     import('../../cluster/apply.js'),
     import('../../cluster/applyset.js'),
     import('../../cluster/kinds.js'),
     import('../../cluster/jobs.js'),
     import('../../cluster/prune.js'),
+    import('../../cluster/prune-hold.js'),
   ]);
   for (const s of rendered) kinds.checkKinds(s.path, s.objects());
   if (opts.wait || opts.logs) refuseScheduleWait(rendered, opts.logs ? '--logs' : '--wait');
@@ -74,10 +75,10 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
   // This run's hold on its ApplySet, from the moment its write is sent (see applyset.ts).
   let run: PruneRun | undefined;
   const release = async (held: PruneRun): Promise<void> => {
-    const left = (why: string) => `nixpod: warning: could not release this run's hold on configmap/${opts.applyset} (run ${held.id}${why}): another apply --prune of the set is refused until ${new Date(held.until).toISOString()}\n  hint: release it (it takes the right to patch it): ${applyset.releaseCommand(opts.applyset, ns)}\n`;
+    const left = (why: string) => `nixpod: warning: could not release this run's hold on configmap/${opts.applyset} (run ${held.id}${why}): another apply --prune of the set is refused until ${new Date(held.until).toISOString()}\n  hint: release it (it takes the right to patch it): ${holds.releaseCommand(opts.applyset, ns)}\n`;
     // A second Ctrl-C while the hold is let go still says it may be left.
     io.lastWords?.(left(': stopped while releasing it'));
-    const why = await applyset.releaseRun(api, opts.applyset, ns, held, opts.fieldManager);
+    const why = await holds.releaseRun(api, opts.applyset, ns, held, opts.fieldManager);
     io.lastWords?.(undefined);
     if (why !== undefined) io.stderr(left(`: ${why}`));
   };
@@ -118,7 +119,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     } catch (e) {
       if (e instanceof CancelledError) {
         // Stopped with the hold's write in flight: the server may still do it after the release has looked.
-        if (run && !holdSettled) io.stderr(`nixpod: warning: stopped while this run's hold on configmap/${opts.applyset} was being written (run ${run.id}): if the server still writes it, the set stays held until ${new Date(run.until).toISOString()}\n  hint: if another apply --prune is refused with run ${run.id}, release it: ${applyset.releaseCommand(opts.applyset, ns)}\n`);
+        if (run && !holdSettled) io.stderr(`nixpod: warning: stopped while this run's hold on configmap/${opts.applyset} was being written (run ${run.id}): if the server still writes it, the set stays held until ${new Date(run.until).toISOString()}\n  hint: if another apply --prune is refused with run ${run.id}, release it: ${holds.releaseCommand(opts.applyset, ns)}\n`);
         return stoppedBefore(explainError(e, '', api.conn.server));
       }
       // -o json still writes its document (every object not applied, with why); the error is said once on stderr too.
@@ -141,7 +142,7 @@ export async function runApply(opts: ApplyCommandOptions, io: CliIo): Promise<nu
     if (opts.prune) {
       if (results.some((r) => r.error)) io.stderr(`nixpod: not pruning: ${results.some((r) => r.error?.kind === 'cancelled') ? 'the apply was stopped before it finished' : 'some objects failed to apply'}\n`);
       else {
-        const taken = run && (await applyset.stillHeld(api, opts.applyset, ns, run));
+        const taken = run && (await holds.stillHeld(api, opts.applyset, ns, run));
         if (taken) {
           io.stderr(formatError(taken.message, taken.hint));
           return finish(results, [], { ...f, orphans }, io, EXIT.cluster);
