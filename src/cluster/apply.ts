@@ -1,7 +1,7 @@
 import type { Manifest } from '../core/render/manifests.js';
 import { abortableSleep } from './cancel.js';
 import { explainError, NotJsonError, explainResponse, POD_IMMUTABLE, type ExplainContext, type Explained } from './explain.js';
-import type { Api, ApiResponse } from './http.js';
+import type { Api, ApiResponse, RequestSpec } from './http.js';
 import { objectPath } from './kinds.js';
 
 export type DryRun = 'none' | 'client' | 'server';
@@ -179,6 +179,26 @@ export interface DeleteOptions {
   uid?: string | undefined;
 }
 
+export interface DeleteRequestOptions {
+  gracePeriodSeconds?: number | undefined;
+  propagationPolicy?: 'Background' | undefined;
+  dryRun?: boolean;
+  /** Delete only the object that still has these (else 409). */
+  preconditions?: { uid?: string | undefined; resourceVersion?: string | undefined } | undefined;
+}
+
+/**
+ * A DELETE with its options in the query, and with preconditions in a body
+ * as well: the server then reads every option from the body and none from
+ * the query (a dry run in the query alone would delete for real).
+ */
+export function deleteRequest(kind: string, ns: string, name: string, o: DeleteRequestOptions): RequestSpec {
+  const req: RequestSpec = { method: 'DELETE', path: objectPath(kind, ns, name), query: { gracePeriodSeconds: o.gracePeriodSeconds?.toString(), propagationPolicy: o.propagationPolicy, dryRun: o.dryRun === true ? 'All' : undefined } };
+  if (!o.preconditions) return req;
+  const body = { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: o.gracePeriodSeconds, propagationPolicy: o.propagationPolicy, ...(o.dryRun === true ? { dryRun: ['All'] } : {}), preconditions: o.preconditions };
+  return { ...req, contentType: 'application/json', body: JSON.stringify(body) };
+}
+
 /** Delete, then wait until the object is gone (a Pod takes a moment). Returns an error, or undefined. */
 export async function deleteAndWait(api: Api, kind: string, ns: string, name: string, o: DeleteOptions = {}): Promise<Explained | undefined> {
   const path = objectPath(kind, ns, name);
@@ -186,10 +206,7 @@ export async function deleteAndWait(api: Api, kind: string, ns: string, name: st
   const send = { signal: o.signal };
   try {
     // A Job's Pods go with it (the API's default for batch/v1 Jobs is to orphan them).
-    const options = { gracePeriodSeconds: kind === 'Pod' ? 0 : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined };
-    // With a body, the server reads every option from it (the query's are ignored): all of them go there too.
-    const preconditions = o.uid !== undefined ? { body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', ...options, preconditions: { uid: o.uid } }), contentType: 'application/json' } : {};
-    const d = await api.send({ method: 'DELETE', path, query: { gracePeriodSeconds: options.gracePeriodSeconds?.toString(), propagationPolicy: options.propagationPolicy }, ...preconditions }, send);
+    const d = await api.send(deleteRequest(kind, ns, name, { gracePeriodSeconds: kind === 'Pod' ? 0 : undefined, propagationPolicy: kind === 'Job' || kind === 'CronJob' ? 'Background' : undefined, preconditions: o.uid !== undefined ? { uid: o.uid } : undefined }), send);
     if (d.status === 404) return undefined;
     if (d.status === 409 && o.uid !== undefined) return { kind: 'foreign', message: `${describe(kind, name)}: another object of that name was made while nixpod replaced it: nixpod leaves it alone`, hint: 'look at who made it (kubectl get -o yaml), then re-run' };
     if (d.status !== 200 && d.status !== 202) return explainResponse(d, describe(kind, name), ns);

@@ -1,4 +1,4 @@
-import { objectPath, describe, type DryRun, type ObjectResult } from './apply.js';
+import { deleteRequest, objectPath, describe, type DryRun, type ObjectResult } from './apply.js';
 import { appendTo } from '../core/group.js';
 import { PART_OF, requireMembers } from './applyset.js';
 import { explainError, explainResponse, readJson } from './explain.js';
@@ -123,15 +123,9 @@ export async function prune(api: Api, namespace: string, id: string, keep: Reado
  */
 async function deleteMember(api: Api, namespace: string, c: Listed, dryRun: DryRun, base: Omit<ObjectResult, 'action'>): Promise<ObjectResult> {
   try {
-    const preconditions = c.uid !== undefined ? { uid: c.uid, ...(c.resourceVersion !== undefined ? { resourceVersion: c.resourceVersion } : {}) } : undefined;
+    const preconditions = c.uid !== undefined ? { uid: c.uid, resourceVersion: c.resourceVersion } : undefined;
     // Background: a Job's or CronJob's own Jobs and Pods go with it.
-    const r = await api.send({
-      method: 'DELETE',
-      path: objectPath(c.kind, namespace, c.name),
-      query: { dryRun: dryRun === 'server' ? 'All' : undefined, propagationPolicy: 'Background' },
-      // With a body, the server reads every option from it (the query's are ignored): all of them go there too.
-      ...(preconditions ? { contentType: 'application/json', body: JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(dryRun === 'server' ? { dryRun: ['All'] } : {}), preconditions }) } : {}),
-    });
+    const r = await api.send(deleteRequest(c.kind, namespace, c.name, { propagationPolicy: 'Background', dryRun: dryRun === 'server', preconditions }));
     if (r.status === 409 && preconditions) return { ...base, action: 'kept', note: 'changed since it was listed (applied again meanwhile, maybe by another set): not pruned' };
     return r.status === 200 || r.status === 202 || r.status === 404 ? { ...base, action: 'deleted' } : { ...base, action: 'failed', error: explainResponse(r, describe(c.kind, c.name), namespace) };
   } catch (e) {
