@@ -55,27 +55,26 @@ function sameMoment(name: string): NixpodError {
 
 export const releaseCommand = (name: string, namespace: string): string => `kubectl annotate -n ${namespace} configmap/${name} ${RUN_ANNOTATION}-`;
 
-function parentMeta(r: ApiResponse, name: string, namespace: string): LiveMeta {
-  if (r.status !== 200) {
-    const e = explainResponse(r, `configmap/${name} (the ApplySet parent): cannot read it`, namespace);
+/** The parent's metadata from an answer that should carry it (`ok`), else the answer explained as an error. */
+function metaOf(r: ApiResponse, name: string, namespace: string, ok: readonly number[], doing = ''): LiveMeta {
+  if (!ok.includes(r.status)) {
+    const e = explainResponse(r, `configmap/${name} (the ApplySet parent)${doing}`, namespace);
     throw new NixpodError('cluster', e.message, e.hint);
   }
   return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
 }
 
-function written(r: ApiResponse, name: string, namespace: string): LiveMeta {
-  if (r.status !== 200 && r.status !== 201) {
-    const e = explainResponse(r, `configmap/${name} (the ApplySet parent)`, namespace);
-    throw new NixpodError('cluster', e.message, e.hint);
-  }
-  return (JSON.parse(r.body) as { metadata?: LiveMeta }).metadata ?? {};
+/** The run annotation set to `value` (null: taken out) by a merge patch that holds only if the parent is still as read. */
+function patchHold(api: Api, name: string, namespace: string, live: LiveMeta, value: string | null, fieldManager: string, signal?: AbortSignal): Promise<ApiResponse> {
+  const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: value } } };
+  return api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
 }
 
 /** Before pruning: why this run may not prune (another run took the set over, or the parent cannot be read), or undefined. */
 export async function stillHeld(api: Api, name: string, namespace: string, run: PruneRun): Promise<Explained | undefined> {
   try {
-    const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-    const held = r.status === 404 ? undefined : runOf(parentMeta(r, name, namespace));
+    const { live } = await readParent(api, name, namespace);
+    const held = live && runOf(live);
     if (held?.id === run.id) return undefined;
     const by = held ? `another nixpod apply --prune of this set (run ${held.id}) took it over` : 'it no longer names this run';
     return { kind: 'other', message: `not pruning: configmap/${name} (the ApplySet parent) changed while this run applied: ${by}`, hint: 'the objects this run applied stay, but another run may prune them: re-run the same command once no other apply --prune of the set runs' };
@@ -95,12 +94,9 @@ export async function releaseRun(api: Api, name: string, namespace: string, run:
   const signal = cleanupDeadline(RELEASE_MS);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
-      if (r.status === 404) return undefined;
-      const live = parentMeta(r, name, namespace);
-      if (runOf(live)?.id !== run.id) return undefined;
-      const body = { metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: null } } };
-      const p = await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify(body) }, { signal });
+      const { live } = await readParent(api, name, namespace, signal);
+      if (!live || runOf(live)?.id !== run.id) return undefined;
+      const p = await patchHold(api, name, namespace, live, null, fieldManager, signal);
       if (p.status !== 409) return p.status === 200 ? undefined : explainResponse(p, `configmap/${name}`, namespace).message;
     }
     return 'the parent kept changing';
@@ -129,9 +125,9 @@ export function liveHold(live: LiveMeta, now: number): PruneRun | undefined {
 }
 
 /** The parent's metadata (undefined: there is none), and the API server's time. */
-export async function readParent(api: Api, name: string, namespace: string): Promise<{ live: LiveMeta | undefined; now: number }> {
-  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) });
-  return { live: r.status === 404 ? undefined : parentMeta(r, name, namespace), now: serverNow(r) };
+export async function readParent(api: Api, name: string, namespace: string, signal?: AbortSignal): Promise<{ live: LiveMeta | undefined; now: number }> {
+  const r = await api.send({ method: 'GET', path: objectPath('ConfigMap', namespace, name) }, { signal });
+  return { live: r.status === 404 ? undefined : metaOf(r, name, namespace, [200], ': cannot read it'), now: serverNow(r) };
 }
 
 /**
@@ -143,9 +139,9 @@ export async function writeHold(api: Api, parent: Manifest, live: LiveMeta | und
   const meta = parent.metadata as { name: string; namespace: string; annotations: Record<string, string> };
   const { name, namespace } = meta;
   const sent = live
-    ? await api.send({ method: 'PATCH', path: objectPath('ConfigMap', namespace, name), query: { fieldManager }, contentType: 'application/merge-patch+json', body: JSON.stringify({ metadata: { resourceVersion: live.resourceVersion, annotations: { [RUN_ANNOTATION]: runText(run) } } }) })
+    ? await patchHold(api, name, namespace, live, runText(run), fieldManager)
     : await api.send({ method: 'POST', path: objectPath('ConfigMap', namespace), query: { fieldManager }, contentType: 'application/json', body: JSON.stringify({ ...parent, metadata: { ...meta, annotations: { ...meta.annotations, [RUN_ANNOTATION]: runText(run) } } }) });
-  if (sent.status !== 409) return written(sent, name, namespace);
+  if (sent.status !== 409) return metaOf(sent, name, namespace, [200, 201]);
   const again = (await readParent(api, name, namespace)).live;
   if (again && runOf(again)?.id === run.id) return again;
   throw sameMoment(name);
