@@ -43,9 +43,7 @@ type Program = { start: typeof Start };
  */
 function program(file: string): Program {
   try {
-    const p = loadProgram(file) as Partial<Program> | undefined;
-    if (typeof p?.start !== 'function') throw Object.assign(new Error('no start'), { code: NO_START });
-    return p as Program;
+    return loaded(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof SyntaxError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
@@ -61,9 +59,15 @@ function program(file: string): Program {
 /** A program that only makes a run faster: undefined when it cannot be loaded (the whole program does the same). */
 function optional(file: string): Program | undefined {
   try {
-    const p = loadProgram(file) as Partial<Program> | undefined;
-    return typeof p?.start === 'function' ? (p as Program) : undefined;
+    return loaded(file);
   } catch {
     return undefined;
   }
+}
+
+/** The program in `file`, or a throw: what loading it threw, or NO_START when it has no `start`. */
+function loaded(file: string): Program {
+  const p = loadProgram(file) as Partial<Program> | undefined;
+  if (typeof p?.start !== 'function') throw Object.assign(new Error('no start'), { code: NO_START });
+  return p as Program;
 }
