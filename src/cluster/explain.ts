@@ -52,8 +52,11 @@ export function sayOnce(errors: readonly Explained[]): Explained[] {
   return out;
 }
 
+/** A message without the object that leads it: `pod/x: cannot reach …` → `cannot reach …`. */
+export const withoutObject = (message: string): string => message.slice(message.indexOf(': ') + 2);
+
 /** A grouped message without its object: the name that leads it, and the one a 403 quotes (`pods "x" is forbidden`). */
-const sameForAll = (message: string): string => message.slice(message.indexOf(': ') + 2).replace(/^(\S+) "[^"]*" is forbidden:/, '$1 is forbidden:');
+const sameForAll = (message: string): string => withoutObject(message).replace(/^(\S+) "[^"]*" is forbidden:/, '$1 is forbidden:');
 
 /** Failures that are the same for every object but for its name, which leads the message: of the connection, the credentials, or RBAC (a verb on a resource). */
 export const SAME_FOR_ALL: ReadonlySet<Explained['kind']> = new Set(['transport', 'auth', 'forbidden']);

@@ -2,7 +2,7 @@ import type { RenderOptions } from '../../core/render/context.js';
 import type { DryRun, ObjectResult } from '../../cluster/apply.js';
 import type { PruneRun } from '../../cluster/prune-hold.js';
 import { CancelledError, lifetime } from '../../cluster/cancel.js';
-import { explainError, SAME_FOR_ALL, SAID_ONCE, type Explained } from '../../cluster/explain.js';
+import { explainError, SAME_FOR_ALL, SAID_ONCE, withoutObject, type Explained } from '../../cluster/explain.js';
 import type { PodOutcome, WaitOptions } from '../../cluster/pods.js';
 import { NixpodError, UsageError } from '../../core/errors.js';
 import type { Manifest, RenderedScript } from '../../core/render/manifests.js';
@@ -179,7 +179,7 @@ const RUN_MARGIN_MS = 60_000;
 function parentFailure(parent: ObjectResult): ObjectResult {
   if (!parent.error) return parent;
   const what = `${parent.kind.toLowerCase()}/${parent.name}`;
-  const message = parent.error.message.startsWith(`${what}: `) ? `${what} (the ApplySet parent): ${parent.error.message.slice(what.length + 2)}` : parent.error.message;
+  const message = parent.error.message.startsWith(`${what}: `) ? `${what} (the ApplySet parent): ${withoutObject(parent.error.message)}` : parent.error.message;
   return { ...parent, error: { ...parent.error, message } };
 }
 
@@ -194,7 +194,7 @@ function refuseScheduleWait(rendered: readonly RenderedScript[], flag: string): 
 
 /** The workload of a script whose ConfigMap failed: the same error when it is about the namespace, the connection, the credentials or a cancel, else why it was skipped. */
 function notApplied(e: Explained, work: Manifest): Explained {
-  if (SAME_FOR_ALL.has(e.kind)) return { ...e, message: `${String(work.kind).toLowerCase()}/${workName(work)}: ${e.message.slice(e.message.indexOf(': ') + 2)}` };
+  if (SAME_FOR_ALL.has(e.kind)) return { ...e, message: `${String(work.kind).toLowerCase()}/${workName(work)}: ${withoutObject(e.message)}` };
   return SAID_ONCE.has(e.kind) ? e : { kind: 'other', message: `${String(work.kind).toLowerCase()}/${workName(work)}: not applied, because its ConfigMap failed`, hint: 'fix the error above; re-running converges' };
 }
 
