@@ -60,9 +60,9 @@ export async function runDiff(opts: DiffCommandOptions, io: CliIo): Promise<numb
       if ('error' in r) errors.push(r.error);
       else compared.push({ diff: r, status: diffStatus(r, false) });
     }
-    if (opts.prune && errors.length === 0) compared.push(...(await diffPrune(api, id, keep, opts, errors)));
     // Objects that could not be compared are counted in the totals too.
-    const failed = results.filter((r) => 'error' in r).length;
+    const failed = errors.length;
+    if (opts.prune && errors.length === 0) compared.push(...(await diffPrune(api, id, keep, opts, errors)));
     try {
       const code = compared.length > 0 ? await show(compared, opts, io) : EXIT.ok;
       if (compared.length > 0 || failed > 0) io.stderr(formatTotals(compared.map((c) => c.status), failed));
